@@ -1,0 +1,75 @@
+# Two commands: `make lab` (set up and open the course) and `make test` (set up and run the whole suite).
+# Everything lives in .venv inside this folder; nothing is installed into your home folder.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+TSTAMP := $(VENV)/.installed-test
+PORT   ?= 8888
+A      ?=
+JOBS   ?= auto
+
+.DEFAULT_GOAL := help
+.PHONY: help setup lab test test-fast release clean-notebooks nav data system-deps bench pins start grade progress grade-cohort
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m spmcourse.cli setup-lab
+	@touch $@
+
+setup: $(STAMP)  ## Create .venv and install the course (quick when already done)
+
+lab: $(STAMP)  ## Set up and open the course in JupyterLab at the start page
+	$(BIN)/python -m spmcourse.cli lab --port $(PORT)
+
+$(TSTAMP): $(STAMP) requirements-test.txt
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	@touch $@
+
+system-deps:  ## Install the Debian packages the tests need (chromium, bubblewrap, postgresql)
+	@bash tools/install-system-deps.sh
+
+test: $(TSTAMP) system-deps  ## Set up and run the whole test suite
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
+
+test-fast: $(TSTAMP)  ## Run the suite without the browser and slow tests
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup -m "not browser and not slow"
+
+release: $(STAMP)  ## Regenerate release/ from source/ with nbgrader
+	$(BIN)/python -m spmcourse.cli release $(A)
+
+clean-notebooks: $(STAMP)  ## Strip outputs and execution counts, fix the kernelspec to python3
+	$(BIN)/python -m spmcourse.cli clean
+
+nav: $(STAMP)  ## Regenerate navigation cells, the welcome page and the README module list
+	$(BIN)/python -m spmcourse.cli nav
+
+data: $(STAMP)  ## Regenerate the case-study CSVs from their seeded generator
+	$(BIN)/python -m spmcourse.casedata
+
+pins:  ## Re-pin requirements.txt from the current .venv (after changing a top-level version)
+	@echo "Edit the top-level versions, then: $(BIN)/pip freeze > /tmp/freeze.txt and review the diff."
+
+# --- Learner (self-study) ------------------------------------------------------------------------------------
+start: $(STAMP)  ## Copy assignment A into your workspace work/ (never overwrites your work)
+	$(BIN)/python -m spmcourse.cli start $(A)
+
+grade: $(STAMP)  ## Grade your copy of assignment A against the hidden tests; prints scores and feedback
+	$(BIN)/python -m spmcourse.cli grade $(A)
+
+progress: $(STAMP)  ## Show your progress per module
+	$(BIN)/python -m spmcourse.cli progress
+
+# --- Instructor ----------------------------------------------------------------------------------------------
+grade-cohort: $(STAMP)  ## Autograde every collected submission of assignment A (failures never count as 0)
+	$(BIN)/python -m spmcourse.cli grade-cohort $(A)
+
+bench: $(TSTAMP)  ## Benchmark notebooks, explorers and cohort grading; prints a table and a summary line
+	$(BIN)/python -m spmcourse.bench

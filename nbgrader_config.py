@@ -1,0 +1,65 @@
+"""nbgrader configuration for the Software Product Management course.
+
+The course root is this folder: ``source/`` holds the instructor masters, ``release/`` the generated student
+versions. Per-student state (``submitted/``, ``autograded/``, ``feedback/``, ``gradebook.db``) and the exchange
+are created here on demand and never committed.
+
+Every section below names a real nbgrader class and every option exists on it:
+``tests/test_config.py`` proves it, because traitlets silently ignores a misspelt section.
+"""
+import os
+from pathlib import Path
+
+COURSE_ROOT = Path(__file__).resolve().parent
+c = get_config()  # noqa: F821 (injected by traitlets)
+
+# --- Course ---------------------------------------------------------------------------------------------------
+c.CourseDirectory.course_id = "spm-course"
+c.CourseDirectory.root = str(COURSE_ROOT)
+# A gradebook URL from the environment lets several graders share PostgreSQL; SQLite stays the default.
+c.CourseDirectory.db_url = os.environ.get("SPM_GRADEBOOK_URL", f"sqlite:///{COURSE_ROOT / 'gradebook.db'}")
+# Student files are small; refuse anything large instead of filling the disk (sizes in KB).
+c.CourseDirectory.max_file_size = 5_000
+c.CourseDirectory.max_dir_size = 20_000
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.md~"]
+
+# --- Exchange: a folder the course owns (git-ignored), created on demand ------------------------------------
+_exchange = Path(os.environ.get("SPM_EXCHANGE", COURSE_ROOT / "exchange"))
+try:
+    _exchange.mkdir(parents=True, exist_ok=True)
+except OSError:  # read-only clone: nbgrader reports the missing folder itself
+    pass
+c.Exchange.root = str(_exchange)
+c.ExchangeSubmit.strict = True
+
+# --- Execution during validate and autograde -----------------------------------------------------------------
+c.Execute.timeout = 60  # seconds per cell
+c.Execute.interrupt_on_timeout = True
+c.Execute.raise_on_iopub_timeout = True
+c.ExecutePreprocessor.kernel_name = "python3"
+c.ExecutePreprocessor.shutdown_kernel = "immediate"
+
+# Library warnings written to stderr would zero a passing test cell during autograde.
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = r".*(FutureWarning|DeprecationWarning|PendingDeprecationWarning|UserWarning|RuntimeWarning|SAWarning).*"
+
+# A learner who deletes a graded cell gets it back, with a note, instead of a silent empty grade.
+c.OverwriteCells.add_missing_cells = True
+c.OverwriteCells.missing_cell_notification = (
+    "This cell was missing from your notebook (it may have been deleted). The course restored it so that the "
+    "question could be graded. Re-insert your answer above it if your answer cell was deleted too."
+)
+
+# --- Generating the student version ---------------------------------------------------------------------------
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+c.IncludeHeaderFooter.header = str(COURSE_ROOT / "source" / "header.ipynb")
+c.LockCells.lock_solution_cells = True
+c.LockCells.lock_grade_cells = True
+c.LockCells.lock_readonly_cells = True
+
+# --- Validate button ------------------------------------------------------------------------------------------
+c.Validator.validate_all = True
+
+# --- Self-study: no deadlines, so no late penalty ------------------------------------------------------------
+c.LateSubmissionPlugin.penalty_method = "none"

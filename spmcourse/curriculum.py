@@ -1,0 +1,207 @@
+"""The curriculum map (``curriculum.yml``) and everything generated from it.
+
+The map lists every module of the course plan, its files, and for every graded cell the ISPMA framework
+sub-areas it covers. From it ``spm nav`` writes the lessons' previous/next navigation cells, the module table of
+the welcome page and of the README, and the README's coverage table. ``tests/test_curriculum.py`` proves that
+these are in sync and that the map names every graded cell and only files that exist.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from spmcourse import COURSE_ROOT, framework
+from spmcourse.notebooks import read, write
+
+MAP_FILE = "curriculum.yml"
+NAV_SENTINEL = "<!-- nav -->"
+WELCOME = Path("notebooks") / "welcome.ipynb"
+MODULES_START, MODULES_END = "<!-- modules:start -->", "<!-- modules:end -->"
+COVERAGE_START, COVERAGE_END = "<!-- coverage:start -->", "<!-- coverage:end -->"
+
+
+@dataclass(frozen=True)
+class Module:
+    number: str
+    slug: str
+    title: str
+    status: str
+    areas: tuple[str, ...] = ()
+    graded: dict = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def key(self) -> str:
+        """The module's id, which is also its nbgrader assignment id: ``NN-slug``."""
+        return f"{self.number}-{self.slug}"
+
+    @property
+    def available(self) -> bool:
+        return self.status == "available"
+
+    @property
+    def lesson(self) -> Path:
+        return Path("notebooks") / f"{self.key}.ipynb"
+
+    @property
+    def assignment(self) -> str:
+        return self.key
+
+    @property
+    def source_notebook(self) -> Path:
+        return Path("source") / self.key / f"{self.number}-exercises.ipynb"
+
+    @property
+    def release_notebook(self) -> Path:
+        return Path("release") / self.key / f"{self.number}-exercises.ipynb"
+
+    def areas_of(self, grade_id: str) -> list[str]:
+        return list((self.graded.get(grade_id) or {}).get("areas", []))
+
+
+def load_map(root: Path = COURSE_ROOT) -> dict:
+    return yaml.safe_load((root / MAP_FILE).read_text(encoding="utf-8"))
+
+
+def modules(root: Path = COURSE_ROOT) -> list[Module]:
+    """Every module of the plan, in course order."""
+    return [
+        Module(number=str(m["number"]), slug=m["slug"], title=m["title"], status=m["status"],
+               areas=tuple(m.get("areas") or ()), graded=dict(m.get("graded") or {}))
+        for m in load_map(root)["modules"]
+    ]
+
+
+def available_modules(root: Path = COURSE_ROOT) -> list[Module]:
+    return [m for m in modules(root) if m.available]
+
+
+def module(key: str, root: Path = COURSE_ROOT) -> Module:
+    """Find a module by ``NN``, ``NN-slug`` or slug."""
+    for m in modules(root):
+        if key in (m.number, m.key, m.slug):
+            return m
+    known = ", ".join(m.key for m in modules(root))
+    raise KeyError(f"no module {key!r}; modules: {known}")
+
+
+def coverage(root: Path = COURSE_ROOT) -> dict[str, list[str]]:
+    """v2 sub-area -> the graded cells (``NN-slug:grade_id``) that cover it, for every sub-area of the grid."""
+    covered: dict[str, list[str]] = {name: [] for name in framework.sub_areas()["sub_area"]}
+    for m in available_modules(root):
+        for grade_id in m.graded:
+            for area in m.areas_of(grade_id):
+                covered.setdefault(area, []).append(f"{m.key}:{grade_id}")
+    return covered
+
+
+# --- Generated text --------------------------------------------------------------------------------------------
+
+def nav_markdown(m: Module, root: Path = COURSE_ROOT) -> str:
+    """The navigation cell of a lesson: previous and next available lesson, the start page, the exercises."""
+    lessons = available_modules(root)
+    i = [x.key for x in lessons].index(m.key)
+    parts = []
+    if i > 0:
+        prev = lessons[i - 1]
+        parts.append(f"← [{prev.number} · {prev.title}]({prev.lesson.name})")
+    parts.append("[Course start](welcome.ipynb)")
+    if i + 1 < len(lessons):
+        nxt = lessons[i + 1]
+        parts.append(f"[{nxt.number} · {nxt.title}]({nxt.lesson.name}) →")
+    exercises = (f"Exercises: `make start A={m.key}`, or **Start** in [your progress page](progress.ipynb).")
+    return f"{NAV_SENTINEL}\n" + " | ".join(parts) + f"\n\n{exercises}"
+
+
+def modules_table(link_prefix: str, root: Path = COURSE_ROOT) -> str:
+    """A markdown table of all modules; ``link_prefix`` is the path from the page to ``notebooks/``."""
+    rows = ["| # | Module | Framework sub-areas | Status |", "|---|---|---|---|"]
+    for m in modules(root):
+        title = f"[{m.title}]({link_prefix}{m.lesson.name})" if m.available else m.title
+        areas = ", ".join(m.areas) or "—"
+        status = f"lesson + assignment `{m.key}`" if m.available else "coming"
+        rows.append(f"| {m.number} | {title} | {areas} | {status} |")
+    return "\n".join(rows)
+
+
+def coverage_table(root: Path = COURSE_ROOT) -> str:
+    grid = framework.sub_areas()
+    cov = coverage(root)
+    rows = ["| Band | Column | Sub-area (v2) | V1.3 name | Graded cells |", "|---|---|---|---|---|"]
+    for r in grid.itertuples():
+        cells = ", ".join(f"`{c}`" for c in cov.get(r.sub_area, [])) or "—"
+        rows.append(f"| {r.band} | {r.column} | {r.sub_area} | {r.v13_name or '(new in v2)'} | {cells} |")
+    n = sum(1 for v in cov.values() if v)
+    rows.append(f"\n{n} of {len(grid)} v2 sub-areas have auto- or manually graded exercises so far.")
+    return "\n".join(rows)
+
+
+def _replace_between(text: str, start: str, end: str, body: str) -> str:
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
+    if not pattern.search(text):
+        raise ValueError(f"markers {start} ... {end} not found")
+    return pattern.sub(lambda _: f"{start}\n{body}\n{end}", text)
+
+
+def _update_nav_cells(path: Path, text: str) -> bool:
+    nb = read(path)
+    changed = False
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.source.startswith(NAV_SENTINEL) and cell.source != text:
+            cell.source = text
+            changed = True
+    if changed:
+        write(nb, path)
+    return changed
+
+
+def _update_markdown_cells(path: Path, start: str, end: str, body: str) -> bool:
+    nb = read(path)
+    changed = False
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and start in cell.source:
+            new = _replace_between(cell.source, start, end, body)
+            if new != cell.source:
+                cell.source, changed = new, True
+    if changed:
+        write(nb, path)
+    return changed
+
+
+def generate(root: Path = COURSE_ROOT) -> list[Path]:
+    """Write every generated piece; return the files that changed."""
+    changed = []
+    for m in available_modules(root):
+        lesson = root / m.lesson
+        if lesson.exists() and _update_nav_cells(lesson, nav_markdown(m, root)):
+            changed.append(lesson)
+    welcome = root / WELCOME
+    if welcome.exists() and _update_markdown_cells(welcome, MODULES_START, MODULES_END, modules_table("", root)):
+        changed.append(welcome)
+    readme = root / "README.md"
+    if readme.exists():
+        text = readme.read_text(encoding="utf-8")
+        new = _replace_between(text, MODULES_START, MODULES_END, modules_table("notebooks/", root))
+        new = _replace_between(new, COVERAGE_START, COVERAGE_END, coverage_table(root))
+        if new != text:
+            readme.write_text(new, encoding="utf-8")
+            changed.append(readme)
+    return changed
+
+
+def _nav(args) -> int:
+    changed = generate()
+    for path in changed:
+        print(f"updated {path.relative_to(COURSE_ROOT)}")
+    if args.check and changed:
+        print("Generated navigation was out of date; it is now. Commit the result.")
+        return 1
+    return 0
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("nav", help="regenerate lesson navigation, the welcome page and README tables")
+    p.add_argument("--check", action="store_true", help="exit 1 if anything had to change")
+    p.set_defaults(handler=_nav)

@@ -1,0 +1,67 @@
+"""Set up and start JupyterLab for the course (``make lab``).
+
+``setup-lab`` installs the course's JupyterLab settings overrides into the course's own environment
+(``<venv>/share/jupyter/lab/settings/overrides.json``), never into the learner's home folder: no news or update
+pop-ups, the default kernel starts without asking. ``lab`` starts JupyterLab on 127.0.0.1 at the welcome page.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+from spmcourse import COURSE_ROOT
+
+START_PAGE = "notebooks/welcome.ipynb"
+
+
+def overrides_path() -> Path:
+    return Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+
+
+def install_overrides() -> Path:
+    """Write the course's settings overrides into this environment; return the file."""
+    wanted = json.loads(resources.files("spmcourse").joinpath("lab_overrides.json").read_text())
+    path = overrides_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(wanted, indent=2) + "\n")
+    return path
+
+
+def lab_command(port: int = 8888, open_browser: bool = True) -> list[str]:
+    cmd = [
+        sys.executable, "-m", "jupyter", "lab",
+        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+        f"--ServerApp.root_dir={COURSE_ROOT}",
+        f"--LabApp.default_url=/lab/tree/{START_PAGE}",
+    ]
+    if not open_browser:
+        cmd.append("--no-browser")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    return cmd
+
+
+def _setup(args) -> int:
+    print(f"JupyterLab settings for the course: {install_overrides()}")
+    return 0
+
+
+def _lab(args) -> int:
+    install_overrides()
+    print(f"Starting the course at http://127.0.0.1:{args.port}/lab/tree/{START_PAGE}")
+    print("JupyterLab prints the full address with its access token below. Stop it with Ctrl-C.", flush=True)
+    env = dict(os.environ, JUPYTER_PREFER_ENV_PATH="1")
+    return subprocess.call(lab_command(args.port, not args.no_browser), cwd=COURSE_ROOT, env=env)
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("setup-lab", help="install the course's JupyterLab settings into .venv")
+    p.set_defaults(handler=_setup)
+    p = subparsers.add_parser("lab", help="start JupyterLab at the course's start page")
+    p.add_argument("--port", type=int, default=8888)
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    p.set_defaults(handler=_lab)
