@@ -1,0 +1,53 @@
+"""Does the `spm` command line answer help, refuse bad arguments with a clear message, and build releases?"""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, make_course
+from spmcourse import build, cli
+from spmcourse.errors import CourseError
+
+
+def spm(*args):
+    return subprocess.run([sys.executable, "-m", "spmcourse.cli", *args], cwd=ROOT, capture_output=True,
+                          text=True)
+
+
+def test_help_lists_subcommands():
+    result = spm("--help")
+    assert result.returncode == 0
+    for name in ("lab", "release", "clean", "nav"):
+        assert name in result.stdout
+
+
+def test_no_command_prints_help_and_fails():
+    result = spm()
+    assert result.returncode == 2 and "usage" in result.stdout
+
+
+def test_unknown_command_fails():
+    result = spm("frobnicate")
+    assert result.returncode == 2 and "invalid choice" in result.stderr
+
+
+def test_release_of_unknown_assignment_says_what_exists():
+    result = spm("release", "99-nothing")
+    assert result.returncode == 2
+    assert "no assignment '99-nothing'" in result.stderr and "available:" in result.stderr
+
+
+def test_generate_release_reports_nbgrader_failure(tmp_path):
+    """A broken master is reported with nbgrader's log, not a traceback."""
+    course = make_course(tmp_path / "course", assignments=[])
+    broken = course / "source" / "broken"
+    broken.mkdir()
+    (broken / "broken.ipynb").write_text("{ this is not json")
+    with pytest.raises(CourseError, match="could not generate broken"):
+        build.generate_release("broken", root=course)
+
+
+def test_clean_check_passes_on_committed_tree():
+    assert cli.main(["clean", "--check"]) == 0

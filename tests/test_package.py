@@ -1,0 +1,40 @@
+"""Do the helper package's documented examples work, and does importing it change nothing?"""
+from __future__ import annotations
+
+import doctest
+import importlib
+import subprocess
+import sys
+
+import pytest
+
+DOCTESTED = ["spmcourse.checks", "spmcourse.framework", "spmcourse.plots", "spmcourse.casedata"]
+
+
+@pytest.mark.parametrize("name", DOCTESTED)
+def test_docstring_examples(name):
+    module = importlib.import_module(name)
+    failures, _ = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert failures == 0
+
+
+def test_import_has_no_side_effects():
+    """Importing the package must not touch matplotlib's style (lessons call use_course_style)."""
+    code = ("import matplotlib as mpl; before = dict(mpl.rcParams); import spmcourse, spmcourse.plots, "
+            "spmcourse.casedata; assert dict(mpl.rcParams) == before")
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_check_messages_name_the_mistake_without_the_answer():
+    from spmcourse.checks import check_close, check_number
+
+    with pytest.raises(AssertionError, match="discounted the first"):
+        check_close(90.0, 123.456, "npv", mistakes={"You discounted the first cash flow.": 90.0})
+    with pytest.raises(AssertionError) as err:
+        check_close(50.0, 123.456, "npv", rel=1e-3)
+    assert "123" not in str(err.value) and "too low" in str(err.value)
+    import pandas as pd
+    with pytest.raises(AssertionError, match="single number"):
+        check_number(pd.Series([1.0]), "x")
+    with pytest.raises(AssertionError, match="True/False"):
+        check_number(True, "x")
