@@ -9,9 +9,11 @@ TSTAMP := $(VENV)/.installed-test
 PORT   ?= 8888
 A      ?=
 JOBS   ?= auto
+# nbgrader runs the `alembic` command: the environment's tools come first, activated or not.
+export PATH := $(abspath $(BIN)):$(PATH)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lab test test-fast release clean-notebooks nav data system-deps bench pins start grade progress grade-cohort
+.PHONY: help setup lab test test-fast release clean-notebooks nav data system-deps bench start grade progress grade-cohort
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -53,9 +55,6 @@ nav: $(STAMP)  ## Regenerate navigation cells, the welcome page and the README m
 
 data: $(STAMP)  ## Regenerate the case-study CSVs from their seeded generator
 	$(BIN)/python -m spmcourse.casedata
-
-pins:  ## Re-pin requirements.txt from the current .venv (after changing a top-level version)
-	@echo "Edit the top-level versions, then: $(BIN)/pip freeze > /tmp/freeze.txt and review the diff."
 
 # --- Learner (self-study) ------------------------------------------------------------------------------------
 start: $(STAMP)  ## Copy assignment A into your workspace work/ (never overwrites your work)

@@ -5,12 +5,14 @@ that the committed ``release/`` equals a fresh build.
 """
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 from spmcourse import COURSE_ROOT
 from spmcourse.errors import CourseError
+from spmcourse.lab import path_with_tools
 from spmcourse.notebooks import clean_file, clean_tree
 
 
@@ -32,6 +34,7 @@ def generate_release(assignment: str, root: Path = COURSE_ROOT) -> list[Path]:
         [sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force",
          f"--CourseDirectory.root={root}"],
         cwd=root, capture_output=True, text=True,
+        env=dict(os.environ, PATH=path_with_tools(os.environ.get("PATH", ""))),  # nbgrader runs `alembic`
     )
     if result.returncode != 0:
         raise CourseError(f"nbgrader could not generate {assignment}:\n{result.stdout}{result.stderr}")

@@ -5,15 +5,18 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 import pytest
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
 from spmcourse import COURSE_ROOT, curriculum
+from spmcourse.lab import path_with_tools
 
 ROOT = COURSE_ROOT
 AVAILABLE = curriculum.available_modules()
@@ -48,9 +51,15 @@ class Executed:
 
 
 def execute(nb: nbformat.NotebookNode, cwd: Path, env: dict | None = None, timeout: int = 60) -> Executed:
-    """Run a notebook top to bottom in a fresh ``python3`` kernel, keeping going after errors."""
+    """Run a notebook top to bottom in a fresh ``python3`` kernel, keeping going after errors.
+
+    The kernel talks over IPC sockets, not TCP ports: parallel test workers starting many kernels otherwise race
+    for free ports ("Address already in use").
+    """
     nb = nbformat.from_dict(nb)
-    client = NotebookClient(nb, kernel_name="python3", timeout=timeout, allow_errors=True,
+    sockets = tempfile.mkdtemp(prefix="spm-k-")
+    km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "k"))
+    client = NotebookClient(nb, km=km, timeout=timeout, allow_errors=True,
                             resources={"metadata": {"path": str(cwd)}})
     saved = dict(os.environ)
     os.environ.update(env or {})
@@ -61,6 +70,7 @@ def execute(nb: nbformat.NotebookNode, cwd: Path, env: dict | None = None, timeo
     finally:
         os.environ.clear()
         os.environ.update(saved)
+        shutil.rmtree(sockets, ignore_errors=True)
     return Executed(nb, seconds)
 
 
@@ -94,7 +104,8 @@ def nbgrader(course: Path, *args: str, check: bool = True) -> subprocess.Complet
     """Run an nbgrader command in ``course`` (its own config and gradebook)."""
     result = subprocess.run([sys.executable, "-m", "nbgrader", *args, f"--CourseDirectory.root={course}"],
                             cwd=course, capture_output=True, text=True,
-                            env=dict(os.environ, SPM_EXCHANGE=str(course / "exchange")))
+                            env=dict(os.environ, SPM_EXCHANGE=str(course / "exchange"),
+                                     PATH=path_with_tools(os.environ.get("PATH", ""))))
     if check and result.returncode != 0:
         raise AssertionError(f"nbgrader {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result
