@@ -39,10 +39,10 @@ system-deps:  ## Install the Debian packages the tests need (chromium, bubblewra
 	@bash tools/install-system-deps.sh
 
 test: $(TSTAMP) system-deps  ## Set up and run the whole test suite
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(JOBS)
 
 test-fast: $(TSTAMP)  ## Run the suite without the browser and slow tests
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup -m "not browser and not slow"
+	$(BIN)/python -m pytest -n $(JOBS) -m "not browser and not slow"
 
 release: $(STAMP)  ## Regenerate release/ from source/ with nbgrader
 	$(BIN)/python -m spmcourse.cli release $(A)

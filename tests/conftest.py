@@ -5,17 +5,14 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 import pytest
-from jupyter_client.manager import KernelManager
-from nbclient import NotebookClient
 
 from spmcourse import COURSE_ROOT, curriculum
+from spmcourse.execution import execute_notebook
 from spmcourse.lab import path_with_tools
 
 ROOT = COURSE_ROOT
@@ -51,27 +48,9 @@ class Executed:
 
 
 def execute(nb: nbformat.NotebookNode, cwd: Path, env: dict | None = None, timeout: int = 60) -> Executed:
-    """Run a notebook top to bottom in a fresh ``python3`` kernel, keeping going after errors.
-
-    The kernel talks over IPC sockets, not TCP ports: parallel test workers starting many kernels otherwise race
-    for free ports ("Address already in use").
-    """
-    nb = nbformat.from_dict(nb)
-    sockets = tempfile.mkdtemp(prefix="spm-k-")
-    km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "k"))
-    client = NotebookClient(nb, km=km, timeout=timeout, allow_errors=True,
-                            resources={"metadata": {"path": str(cwd)}})
-    saved = dict(os.environ)
-    os.environ.update(env or {})
-    try:
-        start = time.perf_counter()
-        client.execute()
-        seconds = time.perf_counter() - start
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-        shutil.rmtree(sockets, ignore_errors=True)
-    return Executed(nb, seconds)
+    """Run a notebook top to bottom in a fresh ``python3`` kernel (over IPC), keeping going after errors."""
+    executed, seconds = execute_notebook(nb, cwd, env=env, timeout=timeout)
+    return Executed(executed, seconds)
 
 
 def graded_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
@@ -120,3 +99,21 @@ def built_course(tmp_path_factory) -> Path:
     for a in MODULE_IDS:
         generate_release(a, root=course)
     return course
+
+
+# --- Parallel runs ---------------------------------------------------------------------------------------------
+# Most test files share expensive session fixtures (a built course, a JupyterLab server, a grading run), so under
+# pytest-xdist a file's tests stay on one worker. These files have many independent, kernel-heavy tests, which
+# are spread over the workers one by one. (xdist's own `--dist loadgroup` marks do not group under pytest 9.2.)
+SPREAD_FILES = {"test_mistakes.py", "test_lessons.py"}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class CourseScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return nodeid if Path(module).name in SPREAD_FILES else module
+
+    return CourseScheduling(config, log)
