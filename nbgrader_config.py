@@ -5,7 +5,10 @@ versions. Per-student state (``submitted/``, ``autograded/``, ``feedback/``, ``g
 are created here on demand and never committed.
 
 Every section below names a real nbgrader class and every option exists on it:
-``tests/test_config.py`` proves it, because traitlets silently ignores a misspelt section.
+``tests/test_config.py`` proves it, because traitlets silently ignores a misspelt section. Loading this file also
+calls ``spmcourse.sandbox.install()``, which makes nbgrader start its kernels inside the sandbox (configuration
+alone cannot: nbgrader passes its kernel manager class as an argument); the sandbox's own limits are options of
+``SandboxKernelManager``, given on the command line (``--SandboxKernelManager.wall_time=600``).
 """
 import os
 from pathlib import Path
@@ -38,6 +41,12 @@ c.Execute.interrupt_on_timeout = True
 c.Execute.raise_on_iopub_timeout = True
 c.ExecutePreprocessor.kernel_name = "python3"
 c.ExecutePreprocessor.shutdown_kernel = "immediate"
+# Every kernel nbgrader starts (autograde, validate, the Validate button) runs in a bubblewrap sandbox: no network,
+# nothing of the course but the submission's own folder, limits on memory, processes and time (docs/sandbox.md).
+# Where bubblewrap cannot start, grading stops and says how to fix it; SPM_UNSANDBOXED=1 opts out explicitly.
+from spmcourse import sandbox  # noqa: E402
+
+sandbox.install()
 
 # Library warnings written to stderr would zero a passing test cell during autograde.
 c.IgnorePattern.enabled = True
