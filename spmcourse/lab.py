@@ -2,7 +2,9 @@
 
 ``setup-lab`` installs the course's JupyterLab settings overrides into the course's own environment
 (``<venv>/share/jupyter/lab/settings/overrides.json``), never into the learner's home folder: no news or update
-pop-ups, the default kernel starts without asking. ``lab`` starts JupyterLab on 127.0.0.1 at the welcome page.
+pop-ups, the default kernel starts without asking, no extension manager. It also builds matplotlib's font cache
+once, so that no lesson's first plot prints "Matplotlib is building the font cache". ``lab`` starts JupyterLab
+on 127.0.0.1 at the welcome page, with this environment's ``bin`` folder on ``PATH``.
 """
 from __future__ import annotations
 
@@ -31,11 +33,13 @@ def install_overrides() -> Path:
     return path
 
 
-def lab_command(port: int = 8888, open_browser: bool = True) -> list[str]:
+def lab_command(port: int = 8888, open_browser: bool = True, root: Path = COURSE_ROOT) -> list[str]:
+    """The command that starts JupyterLab on the course in ``root``; run it with ``cwd=root`` and :func:`lab_env`
+    (nbgrader's Validate handler reads ``nbgrader_config.py`` from the server's working directory)."""
     cmd = [
         sys.executable, "-m", "jupyter", "lab",
         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-        f"--ServerApp.root_dir={COURSE_ROOT}",
+        f"--ServerApp.root_dir={root}",
         f"--LabApp.default_url=/lab/tree/{START_PAGE}",
     ]
     if not open_browser:
@@ -45,8 +49,33 @@ def lab_command(port: int = 8888, open_browser: bool = True) -> list[str]:
     return cmd
 
 
+def path_with_tools(path: str) -> str:
+    """``path`` (a ``PATH`` value) with this environment's ``bin`` folder first, unless it is already there.
+
+    ``make`` runs the course's Python without activating the environment, and nbgrader runs the ``alembic``
+    command when it creates a gradebook: without this it would not be found.
+    """
+    bindir = str(Path(sys.executable).parent)
+    parts = [p for p in path.split(os.pathsep) if p]
+    return path if bindir in parts else os.pathsep.join([bindir, *parts])
+
+
+def lab_env(base: dict | None = None) -> dict:
+    """The environment for JupyterLab: this environment's Jupyter paths first, and its ``bin`` folder on ``PATH``
+    (kernels and terminals then find ``spm`` and ``nbgrader``, and nbgrader finds ``alembic``)."""
+    env = dict(os.environ if base is None else base, JUPYTER_PREFER_ENV_PATH="1")
+    env["PATH"] = path_with_tools(env.get("PATH", ""))
+    return env
+
+
+def warm_font_cache() -> None:
+    """Build matplotlib's font cache now rather than in a learner's first plot (it warns on stderr then)."""
+    subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], capture_output=True, check=False)
+
+
 def _setup(args) -> int:
     print(f"JupyterLab settings for the course: {install_overrides()}")
+    warm_font_cache()
     return 0
 
 
@@ -54,8 +83,7 @@ def _lab(args) -> int:
     install_overrides()
     print(f"Starting the course at http://127.0.0.1:{args.port}/lab/tree/{START_PAGE}")
     print("JupyterLab prints the full address with its access token below. Stop it with Ctrl-C.", flush=True)
-    env = dict(os.environ, JUPYTER_PREFER_ENV_PATH="1")
-    return subprocess.call(lab_command(args.port, not args.no_browser), cwd=COURSE_ROOT, env=env)
+    return subprocess.call(lab_command(args.port, not args.no_browser), cwd=COURSE_ROOT, env=lab_env())
 
 
 def register(subparsers) -> None:
