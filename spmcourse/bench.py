@@ -1,0 +1,339 @@
+"""The course benchmark (``make bench``): notebooks, explorers and cohort grading, measured in one run.
+
+Speed targets are ratios against baselines measured in the same run, because the machines are shared and noisy:
+
+- every lesson and solution notebook executed top to bottom in a fresh kernel, beside the bare kernel start/stop
+  floor;
+- the median update latency of every explorer (compute + plot for one control change);
+- cohort grading of a synthetic class (correct, wrong and blank submissions of one assignment) with the course's
+  grader against plain sequential ``nbgrader autograde`` on identical copies, with a check that both give the same
+  scores, the grading overhead against raw execution, and the peak memory of the grading run.
+
+The last line printed is one machine-readable summary::
+
+    bench: course_exec_s=... max_notebook_s=... explorer_p50_ms=... grading_speedup=... grading_overhead=... peak_rss_mb=...
+
+``python -m spmcourse.bench --smoke`` runs a tiny version (the test suite checks that it works, not its timings).
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import inspect
+import io
+import os
+import pkgutil
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import psutil
+import yaml
+
+from spmcourse import COURSE_ROOT, curriculum
+from spmcourse.execution import execute_notebook
+from spmcourse.notebooks import read
+
+
+# --- Notebooks ------------------------------------------------------------------------------------------------
+
+def kernel_floor(repeats: int = 3) -> float:
+    """Median seconds to run an empty notebook: a bare ``python3`` kernel started and stopped by the executor."""
+    empty = nbformat.v4.new_notebook()
+    return statistics.median(execute_notebook(empty, Path.cwd())[1] for _ in range(repeats))
+
+
+def execute_seconds(path: Path, env: dict | None = None) -> float:
+    """Seconds to run a notebook top to bottom in a fresh kernel, kernel start and stop included."""
+    return execute_notebook(read(path), path.parent, env=env, timeout=120)[1]
+
+
+def course_notebooks(root: Path = COURSE_ROOT) -> list[Path]:
+    found = []
+    for m in curriculum.available_modules(root):
+        found += [root / m.lesson, root / m.source_notebook]
+    found += [p for p in (root / "notebooks").glob("*.ipynb") if p.name in ("welcome.ipynb", "progress.ipynb")]
+    return [p for p in found if p.exists()]
+
+
+# --- Explorers ------------------------------------------------------------------------------------------------
+
+def _controls(widget) -> list:
+    """Every value-carrying control inside a widget tree (sliders, dropdowns, toggles, text boxes)."""
+    import ipywidgets as w
+
+    found, stack = [], [widget]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (w.Box,)):
+            stack.extend(node.children)
+        elif isinstance(node, w.ValueWidget) and not isinstance(node, (w.Output, w.Label, w.HTML, w.HTMLMath)):
+            found.append(node)
+    return found
+
+
+def _other_values(control, n: int = 5) -> list:
+    """A few values the control can take besides its current one."""
+    import ipywidgets as w
+
+    if isinstance(control, (w.IntSlider, w.FloatSlider, w.BoundedIntText, w.BoundedFloatText,
+                            w.IntRangeSlider, w.FloatRangeSlider)) and not isinstance(control.value, tuple):
+        lo, hi = control.min, control.max
+        values = [lo + (hi - lo) * k / (n + 1) for k in range(1, n + 1)]
+        return [type(control.value)(v) for v in values]
+    if hasattr(control, "options") and control.options:
+        options = list(control.options)
+        values = [o[1] if isinstance(o, tuple) else o for o in options]
+        if isinstance(control, w.SelectMultiple):
+            return [tuple(values[: k + 1]) for k in range(min(n, len(values)))]
+        return values[:n]
+    if isinstance(control.value, bool):
+        return [not control.value, control.value]
+    return []
+
+
+def explorer_builders() -> list[tuple[str, callable]]:
+    """Every ``build_*`` function of the modules in ``spmcourse.explorers``."""
+    import spmcourse.explorers as pkg
+
+    builders = []
+    for info in pkgutil.iter_modules(pkg.__path__):
+        module = importlib.import_module(f"spmcourse.explorers.{info.name}")
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if name.startswith("build_") and fn.__module__ == module.__name__:
+                builders.append((f"{info.name}.{name}", fn))
+    return builders
+
+
+def explorer_latency_ms(build, repeats: int = 1) -> float:
+    """Median milliseconds for the explorer to update after one control change (compute + plot)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    with contextlib.redirect_stdout(io.StringIO()):  # display() outside a kernel prints reprs
+        return _explorer_latency_ms(build, repeats, plt)
+
+
+def _explorer_latency_ms(build, repeats, plt) -> float:
+    explorer = build()
+    times = []
+    for control in _controls(explorer):
+        for value in _other_values(control) * repeats:
+            if value == control.value:
+                continue
+            start = time.perf_counter()
+            control.value = value  # interactive_output recomputes and redraws synchronously
+            times.append((time.perf_counter() - start) * 1000)
+            plt.close("all")
+    return statistics.median(times) if times else float("nan")
+
+
+# --- Cohort grading -------------------------------------------------------------------------------------------
+
+def _mistaken_notebook(module, entry) -> nbformat.NotebookNode:
+    nb = read(COURSE_ROOT / module.source_notebook)
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in entry["replace"]:
+            cell.source = entry["replace"][grade_id]
+    return nb
+
+
+def synthetic_class(course: Path, module, size: int) -> list[str]:
+    """Fill ``course/submitted`` with ``size`` students: correct, wrong (recorded mistakes) and blank copies."""
+    mistakes_file = COURSE_ROOT / "tests" / "mistakes" / f"{module.key}.yml"
+    mistakes = [e for entries in (yaml.safe_load(mistakes_file.read_text()) or {}).values() for e in entries] \
+        if mistakes_file.exists() else []
+    source = read(COURSE_ROOT / module.source_notebook)
+    blank = read(course / module.release_notebook)
+    students = []
+    for i in range(size):
+        kind = ("correct", "wrong", "blank")[i % 3]
+        nb = source if kind == "correct" else blank
+        if kind == "wrong" and mistakes:
+            nb = _mistaken_notebook(module, mistakes[i % len(mistakes)])
+        student = f"s{i:03d}-{kind}"
+        dest = course / "submitted" / student / module.key
+        dest.mkdir(parents=True)
+        nbformat.write(nb, dest / module.source_notebook.name)
+        (dest / "timestamp.txt").write_text("2026-01-01 00:00:00.000000 UTC")
+        students.append(student)
+    return students
+
+
+class PeakRSS:
+    """Samples the summed resident memory of this process and its children while a block runs."""
+
+    def __init__(self, interval: float = 0.05):
+        self.interval, self.peak, self._stop = interval, 0, threading.Event()
+
+    def _sample(self):
+        me = psutil.Process()
+        while not self._stop.is_set():
+            total = 0
+            for proc in [me, *me.children(recursive=True)]:
+                try:
+                    total += proc.memory_info().rss
+                except psutil.Error:
+                    pass
+            self.peak = max(self.peak, total)
+            time.sleep(self.interval)
+
+    def __enter__(self):
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def mb(self) -> float:
+        return self.peak / 2**20
+
+
+def _gradebook_scores(course: Path, assignment: str) -> dict[str, float]:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        return {s.student.id: s.code_score for s in gb.assignment_submissions(assignment)}
+
+
+def _new_course(base: Path, module) -> Path:
+    from spmcourse.build import generate_release
+
+    course = base / "course"
+    course.mkdir(parents=True)
+    shutil.copy(COURSE_ROOT / "nbgrader_config.py", course)
+    (course / "source").mkdir()
+    shutil.copy(COURSE_ROOT / "source" / "header.ipynb", course / "source")
+    shutil.copytree(COURSE_ROOT / "source" / module.key, course / "source" / module.key)
+    generate_release(module.key, root=course)
+    return course
+
+
+def _time_plain_autograde(course: Path, assignment: str, env: dict) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "nbgrader", "autograde", assignment, "--force",
+                    f"--CourseDirectory.root={course}"], cwd=course, env=env, capture_output=True)
+    return time.perf_counter() - start
+
+
+def grading_benchmark(module, size: int, jobs: int) -> dict:
+    """Sequential ``nbgrader autograde`` against the course's grader on identical copies of one class.
+
+    Both run sandboxed (the course default); the course's grader runs once more without the sandbox, to
+    measure what the sandbox costs.
+    """
+    from spmcourse import sandbox
+    from spmcourse.grading import grade_submissions
+    from spmcourse.lab import path_with_tools
+
+    with tempfile.TemporaryDirectory(prefix="spm-bench-") as tmp:
+        tmp = Path(tmp)
+        plain, ours, bare = (_new_course(tmp / name, module) for name in ("plain", "ours", "bare"))
+        students = synthetic_class(plain, module, size)
+        synthetic_class(ours, module, size)
+        synthetic_class(bare, module, size)
+        env = dict(os.environ, SPM_EXCHANGE=str(tmp / "exchange"), PATH=path_with_tools(os.environ["PATH"]))
+
+        sequential_s = _time_plain_autograde(plain, module.key, env)
+        with PeakRSS() as peak:
+            start = time.perf_counter()
+            outcomes = grade_submissions(ours, module.key, jobs=jobs, feedback=False)
+            ours_s = time.perf_counter() - start
+        with sandbox.sandboxed(False):
+            start = time.perf_counter()
+            grade_submissions(bare, module.key, jobs=jobs, feedback=False)
+            unsandboxed_s = time.perf_counter() - start
+
+        raw = [execute_seconds(ours / "submitted" / s / module.key / module.source_notebook.name,
+                               env={"NBGRADER_EXECUTION": "autograde"}) for s in students[: min(6, size)]]
+        plain_scores = _gradebook_scores(plain, module.key)
+        our_scores = _gradebook_scores(ours, module.key)
+        bare_scores = _gradebook_scores(bare, module.key)
+        identical = all(s in plain_scores and our_scores.get(s) == plain_scores[s] == bare_scores.get(s)
+                        for s in students)
+        return {
+            "students": len(students),
+            "sequential_s": sequential_s,
+            "ours_s": ours_s,
+            "unsandboxed_s": unsandboxed_s,
+            "speedup": sequential_s / ours_s,
+            "sandbox_cost": ours_s / unsandboxed_s - 1,
+            "raw_per_notebook_s": statistics.mean(raw),
+            "overhead": (ours_s * jobs / len(students)) / statistics.mean(raw),
+            "identical_scores": identical,
+            "failed": [o.student for o in outcomes if o.status != "graded"],
+            "peak_rss_mb": peak.mb,
+        }
+
+
+# --- Report ---------------------------------------------------------------------------------------------------
+
+def run(smoke: bool = False, class_size: int = 40, jobs: int | None = None) -> dict:
+    jobs = jobs or os.cpu_count() or 2
+    results: dict = {}
+    print(f"Machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB; "
+          f"Python {sys.version.split()[0]}; {time.strftime('%Y-%m-%d %H:%M')}")
+
+    floor = kernel_floor(1 if smoke else 3)
+    print(f"\nKernel start + stop floor: {floor:.2f} s")
+    notebooks = course_notebooks()[: 1 if smoke else None]
+    print(f"\n{'notebook':<62} {'seconds':>8} {'- floor':>8}")
+    times = {}
+    for path in notebooks:
+        env = {"NBGRADER_EXECUTION": "autograde"} if "source" in path.parts else {}
+        times[path] = execute_seconds(path, env)
+        print(f"{str(path.relative_to(COURSE_ROOT)):<62} {times[path]:>8.2f} {times[path] - floor:>8.2f}")
+    results["course_exec_s"] = sum(times.values())
+    results["max_notebook_s"] = max(times.values()) if times else float("nan")
+
+    print(f"\n{'explorer':<50} {'median update ms':>18}")
+    latencies = {}
+    for name, build in explorer_builders()[: 1 if smoke else None]:
+        latencies[name] = explorer_latency_ms(build)
+        print(f"{name:<50} {latencies[name]:>18.1f}")
+    results["explorer_p50_ms"] = max(latencies.values()) if latencies else float("nan")
+
+    module = curriculum.available_modules()[0]
+    size = 3 if smoke else class_size
+    g = grading_benchmark(module, size, jobs)
+    print(f"\nCohort grading of {g['students']} submissions of {module.key} on {jobs} worker(s):")
+    print(f"  sequential nbgrader autograde  {g['sequential_s']:8.1f} s")
+    print(f"  course grader                  {g['ours_s']:8.1f} s   speed-up {g['speedup']:.2f}x")
+    print(f"  course grader, no sandbox      {g['unsandboxed_s']:8.1f} s   sandbox adds {g['sandbox_cost']:+.0%}")
+    print(f"  raw execution per notebook     {g['raw_per_notebook_s']:8.2f} s   overhead {g['overhead']:.2f}x")
+    print(f"  identical scores: {g['identical_scores']}; failed gradings: {g['failed'] or 'none'}; "
+          f"peak memory {g['peak_rss_mb']:.0f} MB")
+    results.update(grading_speedup=g["speedup"], grading_overhead=g["overhead"], peak_rss_mb=g["peak_rss_mb"],
+                   identical_scores=g["identical_scores"], sandbox_cost=g["sandbox_cost"])
+
+    print("\nbench: " + " ".join(
+        f"{k}={results[k]:.2f}" for k in ("course_exec_s", "max_notebook_s", "explorer_p50_ms",
+                                           "grading_speedup", "grading_overhead", "peak_rss_mb")))
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m spmcourse.bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--smoke", action="store_true", help="a tiny run that checks the benchmark works")
+    parser.add_argument("--class-size", type=int, default=40)
+    parser.add_argument("--jobs", type=int, default=None)
+    args = parser.parse_args(argv)
+    results = run(smoke=args.smoke, class_size=args.class_size, jobs=args.jobs)
+    return 0 if results["identical_scores"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
