@@ -18,6 +18,8 @@ COMMAND_MODULES = (
     "spmcourse.lab",         # setup-lab, lab
     "spmcourse.build",       # release, clean
     "spmcourse.curriculum",  # nav
+    "spmcourse.workspace", "spmcourse.selfgrade", "spmcourse.progress",  # start, grade, progress (learner)
+    "spmcourse.cohort",      # grade-cohort (instructor)
 )
 
 

@@ -1,0 +1,279 @@
+"""The learner's progress (``spm progress`` and ``notebooks/progress.ipynb``).
+
+For every module of the curriculum: its status (coming, not started, in progress, submitted), the latest and the
+best score of the learner's self-gradings, and what to do next. The data comes from the workspace record
+(:mod:`spmcourse.workspace`) and the grade history (:mod:`spmcourse.selfgrade`); nothing here writes anything.
+
+Three layers, as for every explorer in the course: :func:`module_progress` returns plain data,
+:func:`plot_scores` draws it, and :func:`build_progress_view` wires an ipywidgets view with Start and Grade
+buttons (it returns the container; the notebook displays it).
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+from spmcourse import COURSE_ROOT, curriculum, selfgrade, workspace
+from spmcourse.selfgrade import Attempt
+
+COMING, NOT_STARTED, IN_PROGRESS, SUBMITTED = "coming", "not started", "in progress", "submitted"
+
+
+@dataclass
+class ModuleProgress:
+    number: str
+    key: str
+    title: str
+    status: str
+    attempts: int = 0
+    latest: Attempt | None = None
+    best: Attempt | None = None
+    update_available: bool = False
+    changed_since_graded: bool = False
+    written_points: float = 0.0
+    next_step: str = ""
+
+    @property
+    def latest_text(self) -> str:
+        return self.latest.score_text() if self.latest else "—"
+
+    @property
+    def best_text(self) -> str:
+        return self.best.score_text() if self.best else "—"
+
+    @property
+    def full_marks(self) -> bool:
+        return bool(self.best and self.best.auto_max and (self.best.auto_score or 0) >= self.best.auto_max)
+
+
+def _next_step(p: ModuleProgress, lesson: Path, root: Path) -> str:
+    a = p.key
+    mine = workspace.display_path(workspace.assignment_dir(a, root), root)
+    feedback = workspace.display_path(selfgrade.feedback_dir(a, root), root)
+    if p.status == COMING:
+        return "coming in a later update"
+    if p.status == NOT_STARTED:
+        return f"read the lesson {lesson.as_posix()}, then Start the exercises (make start A={a})"
+    if p.update_available:
+        return f"a new version was released: get it beside yours with make start A=\"{a} --update\""
+    if p.latest is not None and not p.latest.graded:
+        return f"your last grading failed: {p.latest.reason}"
+    if p.status == IN_PROGRESS:
+        return f"answer the questions in {mine}/, press Validate, then Grade (make grade A={a})"
+    if p.changed_since_graded:
+        return f"you changed your notebook since it was graded: Grade again (make grade A={a})"
+    written = (f"; assess your written answers with the mark schemes in {feedback}/mark-schemes.md"
+               if p.written_points else "")
+    if not p.full_marks:
+        return f"read the feedback in {feedback}/, fix what lost points, Grade again{written}"
+    return f"all auto-graded points: on to the next module{written}"
+
+
+def module_progress(root: Path = COURSE_ROOT) -> list[ModuleProgress]:
+    """One row per module of the curriculum, in course order."""
+    root = Path(root)
+    history = selfgrade.load_history(root)
+    rows = []
+    for m in curriculum.modules(root):
+        attempts = history.get(m.key, [])
+        if not m.available:
+            status = COMING
+        elif not workspace.is_started(m.key, root):
+            status = NOT_STARTED
+        elif any(a.graded for a in attempts):
+            status = SUBMITTED
+        else:
+            status = IN_PROGRESS
+        p = ModuleProgress(m.number, m.key, m.title, status, len(attempts),
+                           selfgrade.latest(attempts), selfgrade.best(attempts))
+        if status in (IN_PROGRESS, SUBMITTED):
+            p.update_available = workspace.update_available(m.key, root)
+            graded = [a for a in attempts if a.graded]
+            p.changed_since_graded = bool(graded) and graded[-1].work_hash != selfgrade.work_hash(m.key, root)
+            p.written_points = graded[-1].written_max if graded else 0.0
+        p.next_step = _next_step(p, m.lesson, root)
+        rows.append(p)
+    return rows
+
+
+def recommended(rows: list[ModuleProgress]) -> ModuleProgress | None:
+    """The module to work on next: the first available one that is not finished."""
+    for p in rows:
+        if p.status != COMING and not (p.status == SUBMITTED and p.full_marks and not p.changed_since_graded
+                                       and not p.update_available):
+            return p
+    return None
+
+
+def text_report(rows: list[ModuleProgress]) -> str:
+    """The progress as text, for ``spm progress``."""
+    lines = [f"{'#':<3} {'module':<44} {'status':<12} {'latest':<9} {'best':<9} next step"]
+    coming = [p for p in rows if p.status == COMING]
+    for p in rows:
+        if p.status == COMING:
+            continue
+        title = p.title if len(p.title) <= 44 else p.title[:41] + "..."
+        lines.append(f"{p.number:<3} {title:<44} {p.status:<12} {p.latest_text:<9} {p.best_text:<9} "
+                     f"{p.next_step}")
+    if coming:
+        lines.append(f"Coming in later updates: modules {', '.join(p.number for p in coming)}.")
+    nxt = recommended(rows)
+    if nxt is not None:
+        lines.append(f"Next: {nxt.number} {nxt.title}: {nxt.next_step}.")
+    for p in rows:
+        if p.update_available:
+            lines.append(workspace.update_notice(p.key))
+    return "\n".join(lines)
+
+
+def plot_scores(rows: list[ModuleProgress], ax=None):
+    """Latest and best share of the auto-graded points per started module, as bars; returns the axis."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from spmcourse.plots import PALETTE, decorate
+
+    ax = ax if ax is not None else plt.gca()
+    shown = [p for p in rows if p.status in (IN_PROGRESS, SUBMITTED)]
+    x = np.arange(len(shown))
+    latest = [(p.latest.percent or 0.0) if p.latest else 0.0 for p in shown]
+    best = [(p.best.percent or 0.0) if p.best else 0.0 for p in shown]
+    ax.bar(x - 0.2, latest, width=0.4, color=PALETTE["light"], edgecolor=PALETTE["kestrel"], label="latest")
+    ax.bar(x + 0.2, best, width=0.4, color=PALETTE["kestrel"], label="best")
+    ax.set_xticks(x, [p.number for p in shown])
+    ax.set_xlim(-0.7, max(len(shown), 6) - 0.3)  # bars keep their width with one module started
+    ax.set_ylim(0, 105)
+    if not shown:
+        ax.text(0.5, 0.5, "No module started yet: press Start on module 00.", ha="center", va="center",
+                transform=ax.transAxes, color=PALETTE["neutral"])
+        ax.set_xticks([])
+    decorate(ax, title="Your scores (auto-graded questions)", xlabel="module", ylabel="% of points",
+             legend=bool(shown))
+    return ax
+
+
+# --- The ipywidgets view ----------------------------------------------------------------------------------------
+
+def _status_html(p: ModuleProgress) -> str:
+    colour = {SUBMITTED: "#2e8b57", IN_PROGRESS: "#e07a1f", NOT_STARTED: "#7f8c8d"}.get(p.status, "#7f8c8d")
+    extra = " · update available" if p.update_available else ""
+    return f"<span style='color:{colour};font-weight:bold'>{p.status}</span>{extra}"
+
+
+def build_progress_view(root: Path = COURSE_ROOT, *, link_prefix: str = "../"):
+    """Per-module rows with Start and Grade buttons, an output area and a score plot; returns the container.
+
+    ``link_prefix`` is the path from the notebook showing the view to the course folder (for feedback links).
+    Button handlers call :func:`spmcourse.workspace.start` and :func:`spmcourse.selfgrade.grade`; their report
+    appears in the output area as markdown, with links that open in JupyterLab.
+    """
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+    from IPython.display import Markdown, display
+
+    root = Path(root)
+    out = widgets.Output(layout=widgets.Layout(border="1px solid #d5e3ee", padding="4px 8px", min_height="2em"))
+    plot_out = widgets.Output()
+    summary = widgets.HTML()
+    grid = widgets.GridBox(layout=widgets.Layout(
+        grid_template_columns="minmax(0, 1fr) 100px 52px 52px 148px", grid_gap="6px 10px", align_items="center"))
+    container = widgets.VBox([summary, grid, out, plot_out])
+    container.buttons = {}
+    container.last_report = ""
+
+    def link(path: str, text: str) -> str:
+        return f"[{text}]({path if Path(path).is_absolute() else link_prefix + path})"
+
+    def show_report(text: str) -> None:
+        container.last_report = text
+        display(Markdown(text))
+
+    def run(action, assignment: str, button) -> None:
+        for b in container.buttons.values():
+            b.disabled = True
+        out.clear_output()
+        with out:
+            try:
+                action(assignment)
+            except Exception as err:  # noqa: BLE001 (any failure is shown to the learner, not swallowed)
+                show_report(f"**Could not {button.description.lower()} {assignment}:** {html.escape(str(err))}")
+        refresh()
+
+    def do_start(assignment: str) -> None:
+        result = workspace.start(assignment, root, update=workspace.update_available(assignment, root))
+        lines = [f"- {line.strip()}" for line in result.lines(root) if not line.startswith("Open ")]
+        folder = workspace.display_path(result.folder, root)
+        opens = ", ".join(link(f"{folder}/{r}", f"{folder}/{r}") for r in workspace.notebook_names(assignment, root))
+        show_report("\n".join(lines) + f"\n\n**Open {opens}**, answer the questions, press **Validate** in its "
+                    "toolbar, then come back here and press **Grade**.")
+
+    def do_grade(assignment: str) -> None:
+        attempt = selfgrade.grade(assignment, root, announce=lambda text: display(Markdown(text)))
+        out.clear_output()
+        show_report(selfgrade.report(attempt, root, link=link, schemes=False))
+
+    def refresh() -> None:
+        rows = module_progress(root)
+        header = ["module and next step", "status", "latest", "best", ""]
+        children = [widgets.HTML(f"<b>{h}</b>") for h in header]
+        container.buttons.clear()
+        for p in rows:
+            if p.status == COMING:
+                continue
+            start = widgets.Button(description="Start", layout=widgets.Layout(width="68px"),
+                                   tooltip=f"copy {p.key} into work/ (never overwrites your work)")
+            grade = widgets.Button(description="Grade", layout=widgets.Layout(width="68px"),
+                                   button_style="primary", tooltip=f"grade your copy of {p.key}",
+                                   disabled=p.status == NOT_STARTED)
+            if p.status != NOT_STARTED and not p.update_available:
+                start.description, start.tooltip = "Open", f"show where your copy of {p.key} is"
+            elif p.update_available:
+                start.description, start.tooltip = "Update", "put the new version beside your copy"
+            start.on_click(lambda b, a=p.key: run(do_start, a, b))
+            grade.on_click(lambda b, a=p.key: run(do_grade, a, b))
+            start.add_class(f"spm-start-{p.key}")
+            grade.add_class(f"spm-grade-{p.key}")
+            container.buttons[f"start:{p.key}"] = start
+            container.buttons[f"grade:{p.key}"] = grade
+            module = (f"<b>{p.number} · {html.escape(p.title)}</b><br>"
+                      f"<small style='line-height:1.3'>{html.escape(p.next_step)}</small>")
+            children += [widgets.HTML(module, layout=widgets.Layout(overflow="hidden")),
+                         widgets.HTML(_status_html(p)), widgets.HTML(p.latest_text), widgets.HTML(p.best_text),
+                         widgets.HBox([start, grade])]
+        grid.children = children
+        coming = [p for p in rows if p.status == COMING]
+        nxt = recommended(rows)
+        summary.value = (f"<b>Next:</b> {nxt.number} · {html.escape(nxt.title)}: {html.escape(nxt.next_step)}"
+                         if nxt else "<b>Every available module is done.</b>")
+        if coming:
+            summary.value += (f"<br><small>Coming in later updates: modules {', '.join(p.number for p in coming)}."
+                              "</small>")
+        plot_out.clear_output(wait=True)
+        with plot_out:
+            fig, ax = plt.subplots(figsize=(6.5, 2.6))
+            plot_scores(rows, ax)
+            fig.tight_layout()
+            display(fig)
+            plt.close(fig)
+
+    container.refresh = refresh
+    refresh()
+    return container
+
+
+def show(root: Path = COURSE_ROOT):
+    """What the progress notebook calls: the interactive view of the learner's progress."""
+    return build_progress_view(root)
+
+
+# --- Command line -----------------------------------------------------------------------------------------------
+
+def _progress(args) -> int:
+    print(text_report(module_progress(COURSE_ROOT)))
+    return 0
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("progress", help="show your progress per module and what to do next")
+    p.set_defaults(handler=_progress)

@@ -1,0 +1,446 @@
+"""Self-grading (``spm grade <assignment>``): grade the learner's copy with the real nbgrader pipeline.
+
+The learner's copy in ``work/<assignment>/`` is only ever read. It is copied as the submission of the single
+student ``me`` (with a ``timestamp.txt``) into a local nbgrader course folder, ``work/.grading/``, whose gradebook
+holds the assignment as generated from the course's ``source/``; the grading core (:mod:`spmcourse.grading`)
+autogrades it against the hidden tests and writes the feedback HTML. Then:
+
+- the score per question is printed, with the failure message of each test that lost points;
+- the feedback is copied to ``work/feedback/<assignment>/`` (visible in JupyterLab's file browser);
+- the attempt is recorded in ``work/.course/grades.json`` (every attempt; latest and best are derived);
+- the mark schemes of the written questions, with the learner's own answer beside each, are printed and written
+  to ``work/feedback/<assignment>/mark-schemes.md``, so a self-study learner can assess their text.
+
+A grading that fails (a missing notebook, broken JSON, a dead kernel, a time-out) is reported and recorded as
+failed, with its reason and what to do; it never counts as a score of 0.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from spmcourse import COURSE_ROOT
+from spmcourse.build import generate_release
+from spmcourse.errors import CourseError
+from spmcourse.lab import path_with_tools
+from spmcourse.notebooks import read
+from spmcourse.workspace import (
+    tree_files, assignment_dir, display_path, file_hash, is_started, notebook_names, now, read_json, resolve, state_dir,
+    workspace, write_json,
+)
+
+STUDENT = "me"
+HISTORY_FILE = "grades.json"
+MARK_SCHEME = re.compile(r"=== BEGIN MARK SCHEME ===(.*?)=== END MARK SCHEME ===", re.S)
+
+
+def ensure_tools_on_path() -> None:
+    """Put this environment's ``bin`` folder on this process's ``PATH`` (for nbgrader's ``alembic``)."""
+    os.environ["PATH"] = path_with_tools(os.environ.get("PATH", ""))
+
+
+def grading_root(root: Path = COURSE_ROOT) -> Path:
+    return workspace(root) / ".grading"
+
+
+def feedback_dir(assignment: str, root: Path = COURSE_ROOT) -> Path:
+    return workspace(root) / "feedback" / assignment
+
+
+def work_hash(assignment: str, root: Path = COURSE_ROOT) -> str:
+    """A hash of the learner's graded notebooks, to tell whether they changed since an attempt."""
+    folder = assignment_dir(assignment, root)
+    parts = {rel: file_hash(folder / rel) for rel in notebook_names(assignment, root) if (folder / rel).exists()}
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:12]
+
+
+# --- The local nbgrader course ----------------------------------------------------------------------------------
+
+def _config_text(root: Path) -> str:
+    """The course's nbgrader config, pinned to the folder it is copied into (the local grading course: its own
+    gradebook, header and exchange, whatever ``SPM_GRADEBOOK_URL`` or ``SPM_EXCHANGE`` say)."""
+    return ((root / "nbgrader_config.py").read_text(encoding="utf-8") + """
+
+# --- Added by `spm grade`: this folder is the learner's own one-student course. -----------------------------------
+from pathlib import Path as _Path  # noqa: E402
+
+_here = _Path(__file__).resolve().parent
+c.CourseDirectory.root = str(_here)
+c.CourseDirectory.db_url = f"sqlite:///{_here / 'gradebook.db'}"
+c.IncludeHeaderFooter.header = str(_here / "source" / "header.ipynb")
+c.Exchange.root = str(_here / "exchange")
+""")
+
+
+def prepare_course(assignment: str, root: Path = COURSE_ROOT) -> Path:
+    """Make ``work/.grading/`` a course with ``assignment`` generated into its gradebook (skipped if current)."""
+    root = Path(root)
+    source = root / "source" / assignment
+    if not source.is_dir():
+        raise CourseError(f"the course's source/{assignment}/ is missing, so its hidden tests cannot run. "
+                          "Update the course (`git pull`).")
+    course = grading_root(root)
+    (course / "source").mkdir(parents=True, exist_ok=True)
+    config = _config_text(root)
+    stamp_input = {"config": config, "header": file_hash(root / "source" / "header.ipynb"),
+                   "source": {p.relative_to(source).as_posix(): file_hash(p) for p in tree_files(source)}}
+    stamp = hashlib.sha256(json.dumps(stamp_input, sort_keys=True).encode()).hexdigest()
+    stamps_file = course / "generated.json"
+    stamps = read_json(stamps_file, {})
+    if stamps.get(assignment) == stamp and (course / "gradebook.db").exists():
+        return course
+    (course / "nbgrader_config.py").write_text(config, encoding="utf-8")
+    shutil.copy2(root / "source" / "header.ipynb", course / "source" / "header.ipynb")
+    shutil.rmtree(course / "source" / assignment, ignore_errors=True)
+    shutil.copytree(source, course / "source" / assignment,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    generate_release(assignment, root=course)
+    stamps[assignment] = stamp
+    write_json(stamps_file, stamps)
+    return course
+
+
+def submit_copy(assignment: str, course: Path, root: Path = COURSE_ROOT) -> Path:
+    """Copy the learner's folder (read-only) as the submission of ``me``, with a timestamp."""
+    dest = course / "submitted" / STUDENT / assignment
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(assignment_dir(assignment, root), dest,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+    (dest / "timestamp.txt").write_text(stamp + "\n", encoding="utf-8")
+    return dest
+
+
+# --- Questions and mark schemes from the source -----------------------------------------------------------------
+
+@dataclass
+class Written:
+    grade_id: str
+    title: str
+    points: float
+    question: str
+    scheme: str
+
+
+def _heading(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip().startswith("#"):
+            return line.strip().lstrip("#").strip()
+    return ""
+
+
+def question_titles(assignment: str, root: Path = COURSE_ROOT) -> dict[str, str]:
+    """grade_id -> the title of its question (the nearest heading above it in the master)."""
+    titles, last = {}, ""
+    for path in sorted((Path(root) / "source" / assignment).glob("*.ipynb")):
+        for cell in read(path).cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if cell.cell_type == "markdown" and _heading(cell.source):
+                last = _heading(cell.source)
+            if meta.get("grade") or meta.get("task"):
+                titles[meta["grade_id"]] = _heading(cell.source) if cell.cell_type == "markdown" else last
+    return titles
+
+
+def written_questions(assignment: str, root: Path = COURSE_ROOT) -> list[Written]:
+    """Every cell of the master that carries a mark scheme (manually graded tasks and answers)."""
+    found = []
+    for path in sorted((Path(root) / "source" / assignment).glob("*.ipynb")):
+        for cell in read(path).cells:
+            schemes = MARK_SCHEME.findall(cell.source)
+            if not schemes:
+                continue
+            meta = cell.metadata.get("nbgrader", {})
+            question = MARK_SCHEME.sub("", cell.source).strip()
+            found.append(Written(meta.get("grade_id", "?"), _heading(question) or meta.get("grade_id", "?"),
+                                 float(meta.get("points", 0) or 0), question,
+                                 "\n\n".join(s.strip() for s in schemes)))
+    return found
+
+
+def _written_answers(path: Path) -> dict[str, str]:
+    """grade_id of a written question -> the text of its answer in the notebook at ``path``: a manually graded
+    markdown answer cell, or the plain markdown cells after a task cell, up to the next nbgrader cell."""
+    answers: dict[str, str] = {}
+    try:
+        cells = read(path).cells
+    except (OSError, ValueError):
+        return answers
+    current = None
+    for cell in cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("task"):
+            current = meta["grade_id"]
+            answers[current] = ""
+        elif meta.get("solution") and cell.cell_type == "markdown":
+            answers[meta["grade_id"]] = cell.source.strip()
+            current = None
+        elif meta.get("grade_id") or meta.get("locked"):
+            current = None
+        elif current and cell.cell_type == "markdown":
+            answers[current] = (answers[current] + "\n\n" + cell.source.strip()).strip()
+    return answers
+
+
+def learner_answers(assignment: str, root: Path = COURSE_ROOT) -> dict[str, str]:
+    """grade_id -> the learner's written answer; "" where it is still the text the release came with."""
+    answers: dict[str, str] = {}
+    for rel in notebook_names(assignment, root):
+        given = _written_answers(Path(root) / "release" / assignment / rel)
+        for gid, text in _written_answers(assignment_dir(assignment, root) / rel).items():
+            answers[gid] = "" if text == given.get(gid, "") else text
+    return answers
+
+
+def unanswered(assignment: str, root: Path = COURSE_ROOT) -> set[str]:
+    """grade_ids of the test cells whose answer cells the learner has not touched yet (still as released)."""
+    found: set[str] = set()
+    for rel in notebook_names(assignment, root):
+        try:
+            released = read(Path(root) / "release" / assignment / rel).cells
+            mine = read(assignment_dir(assignment, root) / rel).cells
+        except (OSError, ValueError):
+            continue
+        current = {c.metadata["nbgrader"]["grade_id"]: c.source for c in mine
+                   if c.metadata.get("nbgrader", {}).get("solution")}
+        group, after_test = [], False
+        for cell in released:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("solution") and cell.cell_type == "code":
+                group = [] if after_test else group
+                group.append((meta["grade_id"], cell.source))
+                after_test = False
+            elif meta.get("grade") and cell.cell_type == "code":
+                if group and all(current.get(gid, src) == src for gid, src in group):
+                    found.add(meta["grade_id"])
+                after_test = True
+    return found
+
+
+def mark_scheme_markdown(assignment: str, root: Path = COURSE_ROOT) -> str:
+    written = written_questions(assignment, root)
+    if not written:
+        return ""
+    answers = learner_answers(assignment, root)
+    parts = [f"# {assignment}: mark schemes of the written questions\n",
+             "Score your own answer against each criterion; the course cannot grade written text for you.\n"]
+    for w in written:
+        answer = answers.get(w.grade_id, "").strip() or "*(no answer yet)*"
+        title = w.title if "point" in w.title else f"{w.title} ({w.points:g} points)"
+        parts += [f"## {title}\n", f"**Your answer**\n\n{answer}\n",
+                  f"**Mark scheme**\n\n{w.scheme}\n"]
+    return "\n".join(parts)
+
+
+# --- Attempts and history ---------------------------------------------------------------------------------------
+
+@dataclass
+class Attempt:
+    """One grading of the learner's copy, as recorded in the history."""
+    assignment: str
+    status: str                 # "graded" | "failed" | "timed out"
+    reason: str
+    timestamp: str
+    score: float | None         # the nbgrader total (written answers count 0 until assessed by a person)
+    max_score: float
+    auto_score: float | None    # points on the auto-graded questions
+    auto_max: float
+    written_max: float          # points of the written questions, for the learner to self-assess
+    cells: dict = field(default_factory=dict)
+    feedback: list = field(default_factory=list)  # course-relative paths
+    work_hash: str = ""
+
+    @property
+    def graded(self) -> bool:
+        return self.status == "graded"
+
+    @property
+    def percent(self) -> float | None:
+        if not self.graded or not self.auto_max:
+            return None
+        return 100.0 * (self.auto_score or 0.0) / self.auto_max
+
+    def score_text(self) -> str:
+        if not self.graded:
+            return self.status
+        return f"{self.auto_score:g}/{self.auto_max:g}"
+
+
+def load_history(root: Path = COURSE_ROOT) -> dict[str, list[Attempt]]:
+    raw = read_json(state_dir(root) / HISTORY_FILE, {})
+    return {a: [Attempt(**x) for x in attempts] for a, attempts in raw.items()}
+
+
+def record(attempt: Attempt, root: Path = COURSE_ROOT) -> None:
+    path = state_dir(root) / HISTORY_FILE
+    raw = read_json(path, {})
+    raw.setdefault(attempt.assignment, []).append(asdict(attempt))
+    write_json(path, raw)
+
+
+def latest(attempts: list[Attempt]) -> Attempt | None:
+    return attempts[-1] if attempts else None
+
+
+def best(attempts: list[Attempt]) -> Attempt | None:
+    graded = [a for a in attempts if a.graded]
+    return max(graded, key=lambda a: (a.auto_score or 0.0, a.timestamp)) if graded else None
+
+
+def _failed(assignment: str, reason: str, root: Path) -> Attempt:
+    return Attempt(assignment, "failed", reason, now(), None, 0.0, None, 0.0, 0.0,
+                   work_hash=work_hash(assignment, root))
+
+
+def _attempt_from(outcome, assignment: str, root: Path) -> Attempt:
+    cells = {gid: dict(c) for gid, c in (outcome.cells or {}).items()}
+    for gid in unanswered(assignment, root) & set(cells):
+        cells[gid]["unanswered"] = True
+    auto = [c for c in cells.values() if c.get("kind") == "auto"]
+    graded = outcome.status == "graded"
+    feedback = []
+    if graded and outcome.feedback:
+        dest = feedback_dir(assignment, root)
+        for old in dest.glob("*.html"):
+            old.unlink()
+        dest.mkdir(parents=True, exist_ok=True)
+        for src in outcome.feedback:
+            shutil.copy2(src, dest / Path(src).name)
+            feedback.append(display_path(dest / Path(src).name, root))
+    return Attempt(
+        assignment=assignment, status=outcome.status, reason=outcome.reason, timestamp=now(),
+        score=outcome.score if graded else None, max_score=float(outcome.max_score or 0.0),
+        auto_score=sum(float(c.get("score") or 0.0) for c in auto) if graded else None,
+        auto_max=sum(float(c.get("max") or 0.0) for c in auto),
+        written_max=sum(float(c.get("max") or 0.0) for c in cells.values() if c.get("kind") == "manual"),
+        cells=cells, feedback=feedback, work_hash=work_hash(assignment, root))
+
+
+def _unreadable(assignment: str, root: Path) -> str:
+    """Why the learner's notebooks cannot be graded at all (missing, not valid JSON), in their terms; or ""."""
+    folder = assignment_dir(assignment, root)
+    where = display_path(folder, root)
+    for rel in notebook_names(assignment, root):
+        path = folder / rel
+        if not path.is_file():
+            return (f"your notebook {where}/{rel} is missing. If you renamed or moved it, put it back under that "
+                    f"name; if you deleted it, Start (make start A={assignment}) copies a fresh one and keeps "
+                    "your other files.")
+        try:
+            read(path)
+        except ValueError as err:
+            return (f"your notebook {where}/{rel} is damaged: {str(err).split(' (')[0]} is not valid notebook "
+                    f"JSON, so neither JupyterLab nor the grader can open it. If you edited it outside JupyterLab, "
+                    f"undo that edit; otherwise rename it (for example to {Path(rel).stem}.damaged.ipynb), press "
+                    "Start to get a fresh copy, and copy your answers over from the damaged file (it is plain "
+                    "text).")
+    return ""
+
+
+def grade(name: str, root: Path = COURSE_ROOT, *, timeout: float | None = None, announce=None) -> Attempt:
+    """Grade the learner's copy of an assignment; record and return the attempt (graded or failed).
+
+    Raises :class:`CourseError` only for bad input (unknown assignment, not started): those are not attempts.
+    ``announce(text)``, if given, is called once the input is checked, before the grading starts.
+    """
+    from spmcourse import grading  # the grading core; imported here so that `spm start` never needs nbgrader
+
+    ensure_tools_on_path()
+    root = Path(root)
+    assignment = resolve(name, root)
+    if not is_started(assignment, root):
+        raise CourseError(f"you have not started {assignment} yet: run `make start A={assignment}` "
+                          "(or press Start in notebooks/progress.ipynb), answer the questions, then grade.")
+    if announce:
+        announce(f"Grading your copy of {assignment} against the hidden tests (this takes a few seconds)...")
+    problem = _unreadable(assignment, root)
+    if problem:
+        attempt = _failed(assignment, problem, root)
+        record(attempt, root)
+        return attempt
+    course = prepare_course(assignment, root)
+    submit_copy(assignment, course, root)
+    outcomes = grading.grade_submissions(course, assignment, [STUDENT], feedback=True, timeout=timeout)
+    mine = [o for o in outcomes if o.student == STUDENT]
+    if not mine:
+        attempt = _failed(assignment, "the grader returned no result for your submission; run the command "
+                                      "again, and report it if it persists.", root)
+    else:
+        attempt = _attempt_from(mine[0], assignment, root)
+    if attempt.graded:
+        schemes = mark_scheme_markdown(assignment, root)
+        if schemes:
+            feedback_dir(assignment, root).mkdir(parents=True, exist_ok=True)
+            (feedback_dir(assignment, root) / "mark-schemes.md").write_text(schemes, encoding="utf-8")
+    record(attempt, root)
+    return attempt
+
+
+# --- Report -----------------------------------------------------------------------------------------------------
+
+def _code_link(path: str, text: str) -> str:
+    return f"`{path}`"
+
+
+def report(attempt: Attempt, root: Path = COURSE_ROOT, *, link=_code_link, schemes: bool = True) -> str:
+    """The learner's report of one attempt, as markdown (readable as plain text too).
+
+    ``link(path, text)`` formats a link to a course-relative file (default: the path in backticks). With
+    ``schemes`` the mark schemes are included in full; otherwise linked.
+    """
+    a = attempt.assignment
+    if not attempt.graded:
+        return (f"**Grading {a} failed** ({attempt.status}): it is recorded as a failed attempt, not as a score."
+                f"\n\n{attempt.reason}")
+    lines = [f"**{a}: {attempt.auto_score:g} of {attempt.auto_max:g} points** on the auto-graded questions.", ""]
+    titles = question_titles(a, root)
+    for gid, cell in attempt.cells.items():
+        title, top = titles.get(gid) or gid, float(cell.get("max") or 0)
+        if cell.get("kind") == "manual":
+            lines.append(f"- {title}: written answer, assess it yourself with the mark scheme ({top:g} points)")
+            continue
+        score = cell.get("score")
+        if score is not None and score >= top:
+            lines.append(f"- {title}: {score:g}/{top:g} ✓")
+        else:
+            got = "not graded" if score is None else f"{score:g}/{top:g}"
+            why = ("not answered yet (its answer cell is still as released)" if cell.get("unanswered")
+                   else str(cell.get("message") or "").strip())
+            lines.append(f"- {title}: {got}, lost points" + (f": {why}" if why else ""))
+    lines.append("")
+    for path in attempt.feedback:
+        lines.append(f"Feedback, with your notebook and every test's output: {link(path, path)}")
+    history = load_history(root).get(a, [])
+    top_attempt = best(history)
+    if top_attempt is not None and sum(x.graded for x in history) > 1:
+        lines.append(f"\nBest so far: {top_attempt.score_text()} ({top_attempt.timestamp}); "
+                     f"{len(history)} attempts.")
+    scheme_file = feedback_dir(a, root) / "mark-schemes.md"
+    if attempt.written_max and scheme_file.exists():
+        rel = display_path(scheme_file, root)
+        if schemes:
+            lines += ["", f"Mark schemes of the written questions (also in {link(rel, rel)}):", "",
+                      scheme_file.read_text(encoding="utf-8")]
+        else:
+            lines.append(f"\nWritten questions: assess your answers with {link(rel, 'the mark schemes')}.")
+    return "\n".join(lines)
+
+
+def _grade(args) -> int:
+    attempt = grade(args.assignment, COURSE_ROOT, timeout=args.timeout, announce=lambda text: print(text, flush=True))
+    print(report(attempt, COURSE_ROOT))
+    return 0 if attempt.graded else 1
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("grade", help="grade your copy of an assignment: scores, feedback, mark schemes")
+    p.add_argument("assignment", help="assignment id or module number, e.g. 00 or 00-orientation")
+    p.add_argument("--timeout", type=float, default=None,
+                   help="give up grading after this many seconds (default: the course's limit)")
+    p.set_defaults(handler=_grade)

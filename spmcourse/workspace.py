@@ -1,0 +1,278 @@
+"""The learner's workspace: their own copies of the assignments (``spm start``).
+
+The copies live in the git-ignored ``work/`` folder (``$SPM_WORKSPACE`` if set), one folder per assignment,
+``work/<assignment>/``. Starting an assignment copies ``release/<assignment>/`` there and never overwrites a
+file that exists: a learner's work is never replaced, by this command, by ``git pull`` or by ``make release``.
+
+What was copied, and from which release, is recorded in ``work/.course/workspace.json``: the release version
+(a hash of the released files) and the hash of each file as released. When ``release/`` later holds a different
+version, :func:`update_available` says so, and ``spm start <a> --update`` puts each changed file *beside* the
+learner's copy (``00-exercises.v2.ipynb``), files that are new in the release straight in, and touches nothing
+else.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from spmcourse import COURSE_ROOT, curriculum
+from spmcourse.errors import CourseError
+
+STATE_FILE = "workspace.json"
+_SKIPPED = {".ipynb_checkpoints", "__pycache__"}
+
+
+# --- Where things are ------------------------------------------------------------------------------------------
+
+def workspace(root: Path = COURSE_ROOT) -> Path:
+    """The folder holding the learner's copies: ``$SPM_WORKSPACE``, else ``<course>/work``."""
+    env = os.environ.get("SPM_WORKSPACE")
+    return Path(env) if env else Path(root) / "work"
+
+
+def state_dir(root: Path = COURSE_ROOT) -> Path:
+    """The course's own small state files (workspace record, grade history), inside the workspace."""
+    return workspace(root) / ".course"
+
+
+def assignment_dir(assignment: str, root: Path = COURSE_ROOT) -> Path:
+    return workspace(root) / assignment
+
+
+def display_path(path: Path, root: Path = COURSE_ROOT) -> str:
+    """``path`` relative to the course folder when it is inside it (how the learner sees it), else absolute."""
+    try:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+def read_json(path: Path, default):
+    """A small JSON state file, or ``default`` when it does not exist yet."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return default
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise CourseError(f"the course's state file {path} is damaged ({err}). Delete it; your notebooks are "
+                          "not in it, and the course rebuilds it the next time you start or grade.") from err
+
+
+def write_json(path: Path, data) -> None:
+    """Write a state file atomically (a crash never leaves half a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+# --- Which assignment ------------------------------------------------------------------------------------------
+
+def resolve(name: str, root: Path = COURSE_ROOT) -> str:
+    """The assignment id for ``NN``, ``NN-slug`` or ``slug``, checked against the curriculum and ``release/``.
+
+    Raises :class:`CourseError` saying what exists when the name is unknown, the module is not written yet, or
+    its release is missing.
+    """
+    root = Path(root)
+    try:
+        m = curriculum.module(str(name).strip(), root)
+    except KeyError:
+        available = ", ".join(x.key for x in curriculum.available_modules(root)) or "none yet"
+        raise CourseError(f"there is no assignment {name!r}. Available: {available} "
+                          "(a module number such as 00 works too).") from None
+    if not m.available:
+        raise CourseError(f"module {m.key} ({m.title}) is not available yet; it is coming in a later update.")
+    if not released_files(m.key, root):
+        raise CourseError(f"the release of {m.key} is missing (no release/{m.key}/ folder with notebooks). "
+                          "Update the course (`git pull`), or an instructor runs `make release`.")
+    return m.key
+
+
+# --- Versions ---------------------------------------------------------------------------------------------------
+
+def tree_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*")
+                  if p.is_file() and not _SKIPPED.intersection(p.relative_to(folder).parts))
+
+
+def released_files(assignment: str, root: Path = COURSE_ROOT) -> dict[str, Path]:
+    """Relative path -> file, for everything in ``release/<assignment>/``."""
+    folder = Path(root) / "release" / assignment
+    files = {p.relative_to(folder).as_posix(): p for p in tree_files(folder)}
+    return files if any(k.endswith(".ipynb") for k in files) else {}
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def release_hashes(assignment: str, root: Path = COURSE_ROOT) -> dict[str, str]:
+    return {rel: file_hash(p) for rel, p in released_files(assignment, root).items()}
+
+
+def release_version(assignment: str, root: Path = COURSE_ROOT, hashes: dict | None = None) -> str:
+    """A short hash identifying the current release of ``assignment`` (its file names and contents)."""
+    hashes = release_hashes(assignment, root) if hashes is None else hashes
+    return hashlib.sha256(json.dumps(hashes, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def notebook_names(assignment: str, root: Path = COURSE_ROOT) -> list[str]:
+    """The released notebooks of an assignment (the ones that are graded), relative to its folder."""
+    return [rel for rel in released_files(assignment, root) if rel.endswith(".ipynb") and "/" not in rel]
+
+
+# --- State ------------------------------------------------------------------------------------------------------
+
+def load_state(root: Path = COURSE_ROOT) -> dict:
+    return read_json(state_dir(root) / STATE_FILE, {"assignments": {}})
+
+
+def save_state(state: dict, root: Path = COURSE_ROOT) -> None:
+    write_json(state_dir(root) / STATE_FILE, state)
+
+
+def is_started(assignment: str, root: Path = COURSE_ROOT) -> bool:
+    return assignment_dir(assignment, root).is_dir()
+
+
+def update_available(assignment: str, root: Path = COURSE_ROOT) -> bool:
+    """True when the learner started ``assignment`` and ``release/`` now holds a version they have not received."""
+    record = load_state(root)["assignments"].get(assignment)
+    if not record or not is_started(assignment, root) or not released_files(assignment, root):
+        return False
+    return record["versions"][-1]["version"] != release_version(assignment, root)
+
+
+def pending_updates(root: Path = COURSE_ROOT) -> list[str]:
+    """Started assignments with a newer release than the learner's copy."""
+    return [a for a in sorted(load_state(root)["assignments"]) if update_available(a, root)]
+
+
+def update_notice(assignment: str) -> str:
+    return (f"A newer version of {assignment} has been released since you started it. Your work is untouched. "
+            f"To get the new version beside yours: make start A=\"{assignment} --update\" "
+            f"(or .venv/bin/spm start {assignment} --update).")
+
+
+# --- Start and update -------------------------------------------------------------------------------------------
+
+@dataclass
+class StartResult:
+    assignment: str
+    folder: Path
+    copied: list[str] = field(default_factory=list)       # files copied into an empty place
+    kept: list[str] = field(default_factory=list)         # learner files left exactly as they were
+    beside: dict[str, str] = field(default_factory=dict)  # changed released file -> name it was put under
+    first_start: bool = False
+    update_pending: bool = False
+    updated_to: int | None = None                         # version number received by --update
+
+    def lines(self, root: Path = COURSE_ROOT) -> list[str]:
+        """What happened, for the learner."""
+        where = Path(display_path(self.folder, root))
+        out = []
+        if self.first_start:
+            out.append(f"Started {self.assignment}: your copy is in {where}/")
+        for rel in self.copied:
+            out.append(f"  copied   {rel}" + ("" if self.first_start else "  (it was missing)"))
+        for rel in self.kept:
+            out.append(f"  kept     {rel}  (your work; never overwritten)")
+        for rel, new in self.beside.items():
+            out.append(f"  new      {new}  (the new version of {rel}, beside your copy)")
+        if self.updated_to:
+            out.append(f"You now have version {self.updated_to} of {self.assignment}. Your own notebooks are "
+                       "unchanged and are what `spm grade` grades; the grader restores the current questions and "
+                       "tests itself. Compare with the new copy, and move your answers into it if you prefer it "
+                       "(then rename it to the original name, after renaming your old copy).")
+        elif self.update_pending:
+            out.append(update_notice(self.assignment))
+        notebooks = [rel for rel in self.copied + self.kept if rel.endswith(".ipynb")]
+        if notebooks:
+            out.append(f"Open {where / notebooks[0]} in JupyterLab, answer the questions, press Validate, "
+                       f"then grade it: make grade A={self.assignment}")
+        return out
+
+
+def _beside_name(rel: str, number: int, taken) -> str:
+    path = Path(rel)
+    candidate = path.with_name(f"{path.stem}.v{number}{path.suffix}")
+    n = 1
+    while candidate.as_posix() in taken:
+        n += 1
+        candidate = path.with_name(f"{path.stem}.v{number}-{n}{path.suffix}")
+    return candidate.as_posix()
+
+
+def start(name: str, root: Path = COURSE_ROOT, *, update: bool = False) -> StartResult:
+    """Copy an assignment into the workspace, never overwriting; with ``update``, add a newer release beside it."""
+    root = Path(root)
+    assignment = resolve(name, root)
+    folder = assignment_dir(assignment, root)
+    released = released_files(assignment, root)
+    hashes = {rel: file_hash(p) for rel, p in released.items()}
+    version = release_version(assignment, root, hashes)
+    state = load_state(root)
+    record = state["assignments"].get(assignment)
+    result = StartResult(assignment, folder, first_start=not folder.is_dir())
+
+    if record is None or result.first_start:
+        # New start (or a workspace folder the course has no record of): the current release is the baseline.
+        record = {"started": now(), "versions": [{"number": 1, "version": version, "received": now(),
+                                                   "files": hashes}]}
+    latest = record["versions"][-1]
+    newer = latest["version"] != version
+
+    taken = {p.relative_to(folder).as_posix() for p in tree_files(folder)}
+    for rel, src in released.items():
+        dest = folder / rel
+        if not dest.exists():
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(src, dest)
+            result.copied.append(rel)
+        elif update and newer and hashes[rel] not in (latest["files"].get(rel), file_hash(dest)):
+            new = _beside_name(rel, latest["number"] + 1, taken)
+            shutil.copy(src, folder / new)
+            taken.add(new)
+            result.beside[rel] = new
+        else:
+            result.kept.append(rel)
+
+    if update and newer:
+        record["versions"].append({"number": latest["number"] + 1, "version": version, "received": now(),
+                                   "files": hashes, "beside": result.beside})
+        result.updated_to = latest["number"] + 1
+    elif newer:
+        result.update_pending = True
+    state["assignments"][assignment] = record
+    save_state(state, root)
+    return result
+
+
+# --- Command line -----------------------------------------------------------------------------------------------
+
+def _start(args) -> int:
+    result = start(args.assignment, COURSE_ROOT, update=args.update)
+    print("\n".join(result.lines(COURSE_ROOT)))
+    if args.update and not result.updated_to:
+        print(f"No newer release of {result.assignment}: you already have the current version.")
+    return 0
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("start", help="copy an assignment into your workspace work/ (never overwrites)")
+    p.add_argument("assignment", help="assignment id or module number, e.g. 00 or 00-orientation")
+    p.add_argument("--update", action="store_true",
+                   help="if a newer version was released, put it beside your copy (yours is never replaced)")
+    p.set_defaults(handler=_start)

@@ -1,0 +1,229 @@
+"""Browser fixtures: a copy of the course, JupyterLab started the way `make lab` starts it, headless Chromium.
+
+- The course is copied (the files a fresh clone would have: tracked plus untracked-but-not-ignored, so no
+  ``work/``) into a temporary folder, and JupyterLab and its kernels import the copy's ``spmcourse``
+  (``PYTHONPATH``): the tests never touch the real ``work/``. If the copy has no assignment or lesson for the
+  first module yet, a small stand-in is generated into the copy.
+- One JupyterLab server per session (``spmcourse.lab.lab_command`` and ``lab_env``, on a free port of
+  127.0.0.1, with a token), with its own settings, workspaces and runtime folders.
+- Debian's Chromium driven by the ``playwright`` pip package (never ``playwright install``).
+- A failing test leaves a screenshot in ``tests/artifacts/``; ``SPM_SCREENSHOTS=1`` also writes the learner
+  guide's screenshots into ``docs/img/``.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from spmcourse import COURSE_ROOT, curriculum
+from spmcourse.build import generate_release
+from spmcourse.lab import install_overrides, lab_command, lab_env
+from spmcourse.notebooks import code, md, new_notebook, write
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from learner_course import tiny_assignment  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = bool(os.environ.get("SPM_SCREENSHOTS"))
+ARTIFACTS = COURSE_ROOT / "tests" / "artifacts"
+DOC_IMAGES = COURSE_ROOT / "docs" / "img"
+FIRST = curriculum.available_modules()[0]
+STAND_IN_LESSON = Path("notebooks") / "browser-stand-in-lesson.ipynb"
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+# --- The course copy --------------------------------------------------------------------------------------------
+
+_NOT_IN_A_CLONE = {".git", ".venv", "work", "tests/artifacts", "exchange", "submitted", "autograded", "feedback"}
+
+
+def _clone_like_files(root: Path) -> list[str]:
+    """What a fresh clone would hold: tracked files plus new ones git does not ignore (never ``work/``)."""
+    try:
+        out = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=root,
+                             capture_output=True, check=True).stdout.decode()
+        return [f for f in out.split("\0") if f and (root / f).is_file()]
+    except (OSError, subprocess.CalledProcessError):  # not a git checkout (a downloaded archive)
+        return [p.relative_to(root).as_posix() for p in root.rglob("*")
+                if p.is_file() and not any(p.relative_to(root).as_posix().startswith(x) for x in _NOT_IN_A_CLONE)
+                and "__pycache__" not in p.parts and p.suffix != ".db"]
+
+
+def _stand_in_lesson():
+    return new_notebook([
+        md("# Stand-in lesson\n\nUsed by the browser tests until the first module's lesson exists."),
+        code("import ipywidgets as widgets\nimport matplotlib.pyplot as plt\n\n"
+             "from spmcourse.plots import use_course_style\n\nuse_course_style()"),
+        code("def draw(price=50):\n    fig, ax = plt.subplots(figsize=(5, 2.5))\n"
+             "    ax.bar(['price'], [price])\n    ax.set_ylim(0, 100)\n    plt.show()\n\n\n"
+             "widgets.interact(draw, price=widgets.IntSlider(value=50, min=0, max=100, description='price'));"),
+    ])
+
+
+@dataclass
+class CourseCopy:
+    root: Path
+    assignment: str
+    notebook: str
+    lesson: Path
+
+
+@pytest.fixture(scope="session")
+def course_copy(tmp_path_factory) -> CourseCopy:
+    root = tmp_path_factory.mktemp("course-copy")
+    for rel in _clone_like_files(COURSE_ROOT):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(COURSE_ROOT / rel, root / rel)
+    if not (root / FIRST.source_notebook).exists():
+        (root / FIRST.source_notebook).parent.mkdir(parents=True, exist_ok=True)
+        write(tiny_assignment(), root / FIRST.source_notebook)
+    if not (root / FIRST.release_notebook).exists():
+        env_path = os.environ.get("PATH", "")
+        os.environ["PATH"] = lab_env()["PATH"]  # nbgrader calls `alembic`
+        try:
+            generate_release(FIRST.key, root=root)
+        finally:
+            os.environ["PATH"] = env_path
+    lesson = FIRST.lesson
+    if not (root / lesson).exists():
+        lesson = STAND_IN_LESSON
+        write(_stand_in_lesson(), root / lesson)
+    return CourseCopy(root, FIRST.key, FIRST.release_notebook.name, lesson)
+
+
+# --- JupyterLab -------------------------------------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Lab:
+    url: str
+    token: str
+    course: CourseCopy
+    seconds_to_ready: float
+    timings: dict = field(default_factory=dict)
+    pages: int = 0
+
+    def open(self, page, path: str = "") -> None:
+        """Open the course's address (no ``path``: the server's default page, as `make lab` does), or ``path`` in
+        a workspace of its own: a new page on the workspace a just-closed page used can make JupyterLab move to
+        a fresh workspace and reload, and a notebook whose kernel was starting then loses it."""
+        if not path:
+            page.goto(f"{self.url}/?token={self.token}")
+            return
+        self.pages += 1
+        page.goto(f"{self.url}/lab/workspaces/page{self.pages}/tree/{path}?token={self.token}")
+
+
+@pytest.fixture(scope="session")
+def lab(course_copy, tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` (Debian package chromium)")
+    install_overrides()  # what `make lab` does first
+    home = tmp_path_factory.mktemp("jupyter-home")
+    port, token = _free_port(), secrets.token_hex(16)
+    env = lab_env(dict(os.environ, PYTHONPATH=str(course_copy.root),
+                       JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
+                       JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"),
+                       JUPYTER_RUNTIME_DIR=str(home / "runtime")))
+    env.pop("SPM_WORKSPACE", None)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    log_path = ARTIFACTS / f"jupyterlab-{worker}.log"
+    log = open(log_path, "w")
+    # Exposing the app lets the tests read JupyterLab's cell models (cells off screen are not rendered).
+    cmd = lab_command(port, open_browser=False, root=course_copy.root) + [
+        f"--IdentityProvider.token={token}", "--LabApp.expose_app_in_browser=True"]
+    start = time.perf_counter()
+    server = subprocess.Popen(cmd, cwd=course_copy.root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"JupyterLab did not start; see {log_path}")
+                time.sleep(0.2)
+        the_lab = Lab(url, token, course_copy, time.perf_counter() - start)
+        the_lab.timings["server ready"] = round(the_lab.seconds_to_ready, 1)
+        yield the_lab
+        (ARTIFACTS / f"browser-timings-{worker}.json").write_text(json.dumps(the_lab.timings, indent=2) + "\n")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(5)
+        log.close()
+
+
+# --- Chromium ---------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def browser_context(tmp_path_factory):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            viewport={"width": 1200, "height": 760})
+        context.set_default_timeout(30_000)
+        yield context
+        context.close()
+
+
+@pytest.fixture
+def page(browser_context, request):
+    page = browser_context.new_page()
+    problems = []
+    page.on("pageerror", lambda err: problems.append(str(err)))
+    page.problems = problems
+    yield page
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
+    page.close()
+
+
+def doc_screenshot(page, name: str, *, clip: dict | None = None, colours: int = 96) -> Path | None:
+    """With ``SPM_SCREENSHOTS=1``, save a small palette PNG for the learner guide into ``docs/img/``."""
+    if not SCREENSHOTS:
+        return None
+    from PIL import Image
+
+    DOC_IMAGES.mkdir(parents=True, exist_ok=True)
+    path = DOC_IMAGES / f"{name}.png"
+    page.screenshot(path=str(path), clip=clip)
+    with Image.open(path) as img:
+        small = img.convert("RGB").quantize(colors=colours, method=Image.Quantize.MEDIANCUT)
+        small.save(path, optimize=True)
+    return path

@@ -1,0 +1,194 @@
+"""The learner's path in a real JupyterLab and a real browser: the start page opens clean; a lesson runs, its
+widget responds and its plot appears; an assignment is started from the progress page, answered, validated
+with nbgrader's Validate button, and graded from the progress page with score and feedback."""
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from spmcourse.notebooks import read
+
+from .conftest import SCREENSHOTS, doc_screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+ACTIVE = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+
+
+def wait_kernel_idle(page, name: str, timeout=60_000):
+    """Wait until the notebook ``name`` is the current tab and its kernel is started and idle (the status bar
+    describes the current notebook; before its kernel starts it reads "No Kernel | Initializing")."""
+    page.wait_for_selector(f"{ACTIVE} .jp-Notebook", timeout=timeout)
+    page.wait_for_function(
+        """(name) => {
+             const tab = document.querySelector('#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current');
+             const bar = document.querySelector('#jp-main-statusbar');
+             return tab && tab.textContent.includes(name) && bar && bar.innerText.includes('(ipykernel) | Idle');
+           }""", arg=name, timeout=timeout)
+
+
+_CELLS_JS = """() => {
+    const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+    if (!panel || !panel.content || !panel.content.widgets) return null;
+    const code = panel.content.widgets.filter(c => c.model.type === 'code');
+    const outputs = code.flatMap(c => c.model.outputs.toJSON());
+    return {kernel: panel.sessionContext.session && panel.sessionContext.session.kernel
+                    ? panel.sessionContext.session.kernel.status : null,
+            running: code.filter(c => c.model.executionState === 'running').length,
+            unexecuted: code.filter(c => c.model.executionCount === null).length,
+            errors: outputs.filter(o => o.output_type === 'error').map(o => o.ename + ': ' + o.evalue),
+            stderr: outputs.filter(o => o.output_type === 'stream' && o.name === 'stderr').map(o => o.text)};
+}"""
+
+
+def cell_states(page) -> dict:
+    """Every code cell of the current notebook, from JupyterLab's model (cells off screen are not rendered, so
+    the page alone cannot tell): kernel status, cells running or never run, error and stderr outputs."""
+    return page.evaluate(_CELLS_JS)
+
+
+def run_all(page, timeout=90_000) -> dict:
+    """Run All Cells (the command behind Run → Run All Cells); wait until every code cell ran (or one failed)
+    and the kernel is idle. The command is called directly: clicking the menu right after the notebook opened
+    sometimes did nothing."""
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    done = f"""() => {{ const s = ({_CELLS_JS})();
+                       return s && s.kernel === 'idle' && !s.running && (!s.unexecuted || s.errors.length); }}"""
+    try:
+        page.wait_for_function(done, timeout=timeout)
+    except PlaywrightTimeout:
+        raise AssertionError(f"Run All did not finish: {cell_states(page)}") from None
+    return cell_states(page)
+
+
+def answers_from_master(course, release_cells) -> dict[int, tuple[str, str]]:
+    """Cell index in the released notebook -> (cell type, the master's answer without solution markers)."""
+    master = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in read(course.root / "source" /
+              course.assignment / course.notebook).cells if c.metadata.get("nbgrader", {}).get("solution")}
+    out = {}
+    for i, cell in enumerate(release_cells):
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in master:
+            text = "\n".join(line for line in master[gid].source.splitlines()
+                             if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
+            out[i] = (cell.cell_type, text)
+    return out
+
+
+def test_start_page_opens_clean(lab, page):
+    """`make lab`'s address opens the welcome page with an idle kernel: no kernel dialog, no pop-ups."""
+    start = time.perf_counter()
+    lab.open(page)
+    page.wait_for_url(re.compile(r"/lab/tree/notebooks/welcome\.ipynb"))
+    wait_kernel_idle(page, "welcome.ipynb")
+    lab.timings["start page to idle kernel (s)"] = round(time.perf_counter() - start, 1)
+    page.wait_for_timeout(1500)  # pop-ups (news, updates, kernel choice) would show by now
+    assert page.locator(".jp-Dialog").count() == 0, page.locator(".jp-Dialog").all_inner_texts()
+    toasts = page.locator(".jp-toast-message, .Toastify__toast").all_inner_texts()
+    assert toasts == [], f"notifications on first start: {toasts}"
+    assert page.get_by_text("Python 3 (ipykernel) | Idle").count() >= 1
+    assert page.locator(f"{ACTIVE} h1", has_text="Software Product Management").count() == 1
+    assert page.locator(f"{ACTIVE} table a", has_text=re.compile("Orientation")).count() == 1
+    doc_screenshot(page, "welcome")
+
+
+def test_lesson_runs_and_its_widget_responds(lab, page):
+    """Run All on a lesson: no error, nothing on stderr, a plot, and a slider that changes the output."""
+    lab.open(page, lab.course.lesson.as_posix())
+    wait_kernel_idle(page, lab.course.lesson.name)
+    start = time.perf_counter()
+    state = run_all(page)
+    lab.timings["lesson run all (s)"] = round(time.perf_counter() - start, 1)
+    assert state["errors"] == [] and state["stderr"] == [], state
+    images = page.locator(f"{ACTIVE} .jp-OutputArea-output img")
+    images.first.wait_for()
+    slider = page.locator(f"{ACTIVE} .widget-slider").first
+    slider.scroll_into_view_if_needed()
+    readout = slider.locator(".widget-readout")
+    before_value = readout.inner_text()
+    before_images = [img.get_attribute("src") for img in images.all()]
+    slider.locator(".noUi-handle").first.focus()
+    page.keyboard.press("PageUp")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        """([sel, old]) => { const r = document.querySelector(sel); return r && r.textContent !== old; }""",
+        arg=[f"{ACTIVE} .widget-slider .widget-readout", before_value])
+    page.wait_for_function(
+        f"""(old) => {{ const now = [...document.querySelectorAll('{ACTIVE} .jp-OutputArea-output img')]
+                        .map(i => i.getAttribute('src'));
+                        return now.some(src => !old.includes(src)); }}""", arg=before_images, timeout=20_000)
+    if SCREENSHOTS:
+        cell = slider.locator("xpath=ancestor::div[contains(@class,'jp-CodeCell')][1]")
+        cell.scroll_into_view_if_needed()
+        page.wait_for_timeout(800)
+        doc_screenshot(page, "lesson-explorer", clip=cell.bounding_box())
+
+
+def test_start_validate_and_grade_from_jupyterlab(lab, page):
+    course, a = lab.course, lab.course.assignment
+    work_copy = course.root / "work" / a / course.notebook
+
+    # 1. The progress page: Start.
+    lab.open(page, "notebooks/progress.ipynb")
+    wait_kernel_idle(page, "progress.ipynb")
+    run_all(page)
+    page.locator(f".spm-start-{a}").click()
+    link = page.get_by_role("link", name=f"work/{a}/{course.notebook}")
+    link.wait_for()
+    assert work_copy.exists(), "Start did not copy the assignment into work/"
+
+    # 2. Open the copy, answer, save.
+    link.click()
+    wait_kernel_idle(page, course.notebook)
+    cells = page.locator(f"{ACTIVE} .jp-Notebook .jp-Cell")
+    for index, (kind, text) in answers_from_master(course, read(work_copy).cells).items():
+        cell = cells.nth(index)
+        cell.scroll_into_view_if_needed()
+        if kind == "markdown":
+            cell.dblclick()
+        else:
+            cell.locator(".jp-InputArea-editor").click()
+        page.keyboard.press("Control+a")
+        page.keyboard.insert_text(text)
+        page.keyboard.press("Escape")
+    page.keyboard.press("Control+s")
+    page.wait_for_function(
+        "() => !document.querySelector('.lm-TabBar-tab.lm-mod-current.jp-mod-dirty')", timeout=15_000)
+
+    # 3. Validate (nbgrader's toolbar button, served by its validate handler with the course's config).
+    start = time.perf_counter()
+    page.locator(f"{ACTIVE} .jp-Toolbar").get_by_text("Validate", exact=True).click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.wait_for(timeout=60_000)
+    dialog.get_by_text(re.compile("passes all the tests|failed|error", re.I)).first.wait_for(timeout=60_000)
+    lab.timings["validate (s)"] = round(time.perf_counter() - start, 1)
+    result = dialog.inner_text()
+    assert "Success! Your notebook passes all the tests." in result, result
+    doc_screenshot(page, "validate")
+    dialog.locator(".jp-Dialog-button").last.click()
+
+    # 4. Grade from the progress page; read the score; open the feedback.
+    page.locator(".lm-TabBar-tab", has_text="progress.ipynb").click()
+    start = time.perf_counter()
+    page.locator(f".spm-grade-{a}").click()
+    summary = page.get_by_text(re.compile(r"points on the auto-graded questions"))
+    summary.wait_for(timeout=120_000)
+    lab.timings["grade from the progress page (s)"] = round(time.perf_counter() - start, 1)
+    got, top = re.search(r"([\d.]+) of ([\d.]+) points", summary.inner_text()).groups()
+    assert float(got) == float(top) > 0, summary.inner_text()
+    page.locator(f"{ACTIVE} .widget-gridbox", has_text="submitted").wait_for()
+    page.locator(f"{ACTIVE} .widget-output img").first.wait_for()  # the score plot
+    if SCREENSHOTS:
+        page.set_viewport_size({"width": 1200, "height": 1250})
+        page.locator(f"{ACTIVE} .widget-vbox").first.scroll_into_view_if_needed()
+        page.wait_for_timeout(800)
+        doc_screenshot(page, "progress-graded")
+        page.set_viewport_size({"width": 1200, "height": 760})
+    page.locator(f"{ACTIVE} a", has_text=re.compile(r"work/feedback/.*\.html")).first.click()
+    frame = page.frame_locator(".jp-HTMLViewer iframe").first
+    frame.get_by_text(re.compile(r"Score", re.I)).first.wait_for(timeout=30_000)
+    doc_screenshot(page, "feedback")
+    assert read(work_copy).cells  # the learner's copy is still a valid notebook, untouched by grading

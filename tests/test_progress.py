@@ -1,0 +1,116 @@
+"""Do `spm progress` and the progress notebook's view show, per module, the status (coming, not started, in
+progress, submitted), the latest and best score and the next step, and do its Start and Grade buttons work?"""
+from __future__ import annotations
+
+import matplotlib
+
+from learner_course import (  # noqa: F401 (fixtures)
+    ASSIGNMENT, FIRST, NOTEBOOK, RIGHT, WRONG, answer, course, learner_template,
+)
+from spmcourse import cli, progress, selfgrade, workspace
+from spmcourse.selfgrade import Attempt
+
+matplotlib.use("Agg")
+
+
+def _row(course, key=ASSIGNMENT):
+    return next(p for p in progress.module_progress(course) if p.key == key)
+
+
+def _attempt(score: float | None, status: str = "graded", reason: str = "", work_hash: str = "") -> Attempt:
+    return Attempt(ASSIGNMENT, status, reason, "2026-01-01T10:00:00+00:00", score, 7.0, score, 5.0, 2.0,
+                   work_hash=work_hash)
+
+
+def test_fresh_learner_sees_what_to_do_first(course):
+    rows = progress.module_progress(course)
+    assert all(p.status in (progress.NOT_STARTED, progress.COMING) for p in rows)
+    assert rows[-1].status == progress.COMING
+    first = _row(course)
+    assert first.latest_text == first.best_text == "—"
+    assert FIRST.lesson.as_posix() in first.next_step and "Start" in first.next_step
+    assert progress.recommended(rows).key == ASSIGNMENT
+
+
+def test_started_then_graded_then_changed(course):
+    workspace.start(ASSIGNMENT, course)
+    row = _row(course)
+    assert row.status == progress.IN_PROGRESS and "Validate" in row.next_step
+
+    selfgrade.record(_attempt(None, "failed", "your notebook is damaged"), course)
+    row = _row(course)
+    assert row.status == progress.IN_PROGRESS and "failed: your notebook is damaged" in row.next_step
+
+    current = selfgrade.work_hash(ASSIGNMENT, course)
+    selfgrade.record(_attempt(5.0, work_hash=current), course)
+    selfgrade.record(_attempt(2.0, work_hash=current), course)
+    row = _row(course)
+    assert row.status == progress.SUBMITTED and (row.latest_text, row.best_text) == ("2/5", "5/5")
+    assert row.attempts == 3 and "feedback" in row.next_step and "mark schemes" in row.next_step
+
+    answer(course / "work" / ASSIGNMENT / NOTEBOOK, {"q1_total": "total = 5"})
+    row = _row(course)
+    assert row.changed_since_graded and "Grade again" in row.next_step
+
+    text = progress.text_report(progress.module_progress(course))
+    assert f"{FIRST.number:<3} " in text and "submitted" in text and "Coming in later updates" in text
+
+
+def test_a_newer_release_is_the_next_step(course):
+    workspace.start(ASSIGNMENT, course)
+    release = course / "release" / ASSIGNMENT / NOTEBOOK
+    release.write_text(release.read_text().replace("the end", "the end, v2"))
+    row = _row(course)
+    assert row.update_available and "--update" in row.next_step
+    assert "--update" in progress.text_report(progress.module_progress(course))
+
+
+def test_plot_shows_latest_and_best_per_started_module(course):
+    import matplotlib.pyplot as plt
+
+    workspace.start(ASSIGNMENT, course)
+    selfgrade.record(_attempt(5.0), course)
+    selfgrade.record(_attempt(2.0), course)
+    fig, ax = plt.subplots()
+    progress.plot_scores(progress.module_progress(course), ax)
+    heights = sorted(round(bar.get_height()) for bar in ax.patches)
+    assert heights == [40, 100]  # latest 2/5, best 5/5
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    progress.plot_scores([], ax)  # nothing started: a hint instead of empty axes
+    assert "Start" in ax.texts[0].get_text()
+    plt.close(fig)
+
+
+def test_cli_progress(course, capsys, monkeypatch):
+    monkeypatch.setattr(progress, "COURSE_ROOT", course)
+    assert cli.main(["progress"]) == 0
+    out = capsys.readouterr().out
+    assert "not started" in out and f"Next: {FIRST.number}" in out
+
+
+def test_view_start_and_grade_buttons(course):
+    """The ipywidgets view, driven the way a click drives it: real start, real grading."""
+    view = progress.build_progress_view(course)
+    start, grade = view.buttons[f"start:{ASSIGNMENT}"], view.buttons[f"grade:{ASSIGNMENT}"]
+    assert start.description == "Start" and grade.disabled
+    start.click()
+    copy = course / "work" / ASSIGNMENT / NOTEBOOK
+    assert copy.exists() and f"(../work/{ASSIGNMENT}/{NOTEBOOK})" in view.last_report
+    grade = view.buttons[f"grade:{ASSIGNMENT}"]
+    assert not grade.disabled and view.buttons[f"start:{ASSIGNMENT}"].description == "Open"
+
+    answer(copy, {"q1_total": RIGHT["q1_total"], "q2_double": WRONG["q2_double"]})
+    grade.click()
+    assert "2 of 5 points" in view.last_report, view.last_report
+    assert f"(../work/feedback/{ASSIGNMENT}/{NOTEBOOK.replace('.ipynb', '.html')})" in view.last_report
+    assert "mark schemes" in view.last_report
+    cells = [getattr(c, "value", "") for c in view.children[1].children]
+    assert any("submitted" in v for v in cells) and "2/5" in cells
+    assert not view.buttons[f"grade:{ASSIGNMENT}"].disabled  # buttons are enabled again after the grading
+
+
+def test_view_reports_errors_instead_of_raising(course):
+    view = progress.build_progress_view(course)
+    view.buttons[f"grade:{ASSIGNMENT}"].click()  # not started: the error is shown, nothing raised
+    assert "Could not grade" in view.last_report and "not started" in view.last_report
