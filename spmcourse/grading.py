@@ -91,10 +91,9 @@ class Outcome:
 
 def _ensure_tools_on_path() -> None:
     """nbgrader runs ``alembic`` from PATH when it creates a gradebook: make this environment's bin folder visible."""
-    bindir = str(Path(sys.executable).parent)
-    parts = os.environ.get("PATH", "").split(os.pathsep)
-    if bindir not in parts:
-        os.environ["PATH"] = os.pathsep.join([bindir, *[p for p in parts if p]])
+    from spmcourse.lab import path_with_tools
+
+    os.environ["PATH"] = path_with_tools(os.environ.get("PATH", ""))
 
 
 def load_config(course_root: str | Path):

@@ -113,7 +113,7 @@ def build_business_case_explorer(assumptions: dict | None = None, *, price: floa
                                  churn: float = 0.10, discount_rate: float = 0.10):
     """Sliders for price, growth, churn and discount rate wired to the chart; returns the container (not shown)."""
     import ipywidgets as widgets
-    from IPython.display import display
+    from spmcourse.explorers import figure_updater
 
     style = {"description_width": "150px"}
     layout = widgets.Layout(width="420px")
@@ -129,14 +129,10 @@ def build_business_case_explorer(assumptions: dict | None = None, *, price: floa
                                              layout=layout, continuous_update=False),
     }
 
-    def update(price, growth, churn, discount_rate):
-        result = compute_business_case(price, growth, churn, discount_rate, assumptions)
-        fig, ax = plt.subplots(figsize=(7.5, 3.8))
-        plot_business_case(result, ax)
-        display(fig)
-        plt.close(fig)
+    def draw(ax, price, growth, churn, discount_rate):
+        plot_business_case(compute_business_case(price, growth, churn, discount_rate, assumptions), ax)
 
-    output = widgets.interactive_output(update, controls)
+    output = widgets.interactive_output(figure_updater(draw, (7.5, 3.8)), controls)
     box = widgets.VBox([widgets.HBox([widgets.VBox(list(controls.values())[:2]),
                                       widgets.VBox(list(controls.values())[2:])]), output])
     box.controls = controls

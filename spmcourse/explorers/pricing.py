@@ -137,7 +137,7 @@ def plot_demand(result: dict, ax=None):
 def build_demand_explorer(a: float = 1_000, b: float = 50, unit_cost: float = 2.0):
     """Sliders for the demand line and the unit cost wired to the revenue/profit chart; returns the container."""
     import ipywidgets as widgets
-    from IPython.display import display
+    from spmcourse.explorers import figure_updater
 
     style = {"description_width": "140px"}
     layout = widgets.Layout(width="380px")
@@ -150,14 +150,10 @@ def build_demand_explorer(a: float = 1_000, b: float = 50, unit_cost: float = 2.
                                          style=style, layout=layout, continuous_update=False),
     }
 
-    def update(a, b, unit_cost):
-        result = compute_demand(a, b, unit_cost)
-        fig, ax = plt.subplots(figsize=(7.5, 3.6))
-        plot_demand(result, ax)
-        display(fig)
-        plt.close(fig)
+    def draw(ax, a, b, unit_cost):
+        plot_demand(compute_demand(a, b, unit_cost), ax)
 
-    output = widgets.interactive_output(update, controls)
+    output = widgets.interactive_output(figure_updater(draw, (7.5, 3.6)), controls)
     box = widgets.VBox([widgets.VBox(list(controls.values())), output])
     box.controls = controls
     box.output = output

@@ -89,7 +89,7 @@ def build_prioritisation_explorer(backlog: pd.DataFrame | None = None, capacity:
 
     ``backlog`` defaults to the case company's (``casedata.load("backlog")``)."""
     import ipywidgets as widgets
-    from IPython.display import display
+    from spmcourse.explorers import figure_updater
 
     if backlog is None:
         from spmcourse.casedata import load
@@ -109,14 +109,10 @@ def build_prioritisation_explorer(backlog: pd.DataFrame | None = None, capacity:
         "capacity": slider(capacity, "capacity (person-weeks)", 10, 120, 2),
     }
 
-    def update(w_value, w_time, w_risk, capacity):
-        result = compute_prioritisation(backlog, w_value, w_time, w_risk, capacity)
-        fig, ax = plt.subplots(figsize=(7.5, 6.0))
-        plot_prioritisation(result, ax)
-        display(fig)
-        plt.close(fig)
+    def draw(ax, w_value, w_time, w_risk, capacity):
+        plot_prioritisation(compute_prioritisation(backlog, w_value, w_time, w_risk, capacity), ax)
 
-    output = widgets.interactive_output(update, controls)
+    output = widgets.interactive_output(figure_updater(draw, (7.5, 6.0)), controls)
     box = widgets.VBox([widgets.VBox(list(controls.values())), output])
     box.controls = controls
     box.output = output

@@ -107,7 +107,7 @@ def build_roadmap_explorer(backlog: pd.DataFrame | None = None, capacity: float 
     ``backlog`` defaults to the case company's (``casedata.load("backlog")``); ``inherit`` is the switch's
     starting position."""
     import ipywidgets as widgets
-    from IPython.display import display
+    from spmcourse.explorers import figure_updater
 
     if backlog is None:
         from spmcourse.casedata import load
@@ -123,14 +123,10 @@ def build_roadmap_explorer(backlog: pd.DataFrame | None = None, capacity: float 
     controls["inherit"] = widgets.Checkbox(value=inherit, description="enablers inherit the priority of what they enable",
                                            style={"description_width": "initial"}, layout=layout)
 
-    def update(q1, q2, q3, q4, priority, inherit):
-        result = compute_roadmap(backlog, [q1, q2, q3, q4], priority, inherit)
-        fig, ax = plt.subplots(figsize=(7.5, 6.0))
-        plot_roadmap(result, ax)
-        display(fig)
-        plt.close(fig)
+    def draw(ax, q1, q2, q3, q4, priority, inherit):
+        plot_roadmap(compute_roadmap(backlog, [q1, q2, q3, q4], priority, inherit), ax)
 
-    output = widgets.interactive_output(update, controls)
+    output = widgets.interactive_output(figure_updater(draw, (7.5, 6.0)), controls)
     box = widgets.VBox([widgets.HBox([widgets.VBox([controls[f"q{k}"] for k in (1, 2)]),
                                       widgets.VBox([controls[f"q{k}"] for k in (3, 4)])]),
                         widgets.HBox([controls["priority"], controls["inherit"]]), output])
