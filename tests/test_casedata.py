@@ -1,7 +1,6 @@
 """The case-study data: reproducible, loadable from anywhere, documented, and internally consistent."""
 from __future__ import annotations
 
-import doctest
 import re
 from pathlib import Path
 
@@ -85,11 +84,6 @@ def test_unknown_names_raise_a_helpful_error():
             function("nope")
         message = str(err.value)
         assert "nope" in message and all(name in message for name in DATASETS)
-
-
-def test_docstring_examples_run():
-    failures, attempted = doctest.testmod(casedata, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    assert attempted > 0 and failures == 0
 
 
 # --- customers, subscriptions, mrr_movements ------------------------------------------------------------------

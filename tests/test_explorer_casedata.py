@@ -5,7 +5,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import doctest  # noqa: E402
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
@@ -32,11 +31,6 @@ def frame() -> pd.DataFrame:
                                        "2023-04-30", "2023-05-02", "2023-05-03", "2023-05-31"]),
         "active": [True, True, False, True, True, True, False, True],
     })
-
-
-def test_docstring_examples():
-    failures, attempted = doctest.testmod(explorer_module, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert attempted > 0 and failures == 0
 
 
 def _stat(result: dict, name: str) -> str:

@@ -4,7 +4,6 @@ formulas; the validity checks name what is wrong; the prioritisation explorer co
 controls."""
 from __future__ import annotations
 
-import doctest
 import importlib
 import itertools
 import math
@@ -19,18 +18,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from spmcourse import planning  # noqa: E402
-from spmcourse.casedata import load  # noqa: E402
 from spmcourse.explorers import prioritisation  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def backlog() -> pd.DataFrame:
-    return load("backlog").set_index("item_id")
-
-
-@pytest.fixture(scope="module")
-def requires(backlog) -> dict:
-    return planning.parse_requires(backlog["depends_on"])
 
 
 # --- Independent references -----------------------------------------------------------------------------------
@@ -274,13 +262,6 @@ def test_explorer_plot_and_builder(backlog):
 
 
 # --- Documented examples and independence from networkx -------------------------------------------------------
-
-@pytest.mark.parametrize("name", ['spmcourse.planning', 'spmcourse.explorers.prioritisation'])
-def test_docstring_examples(name):
-    module = importlib.import_module(name)
-    failures, _ = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    assert failures == 0
-
 
 @pytest.mark.parametrize("name", ['spmcourse.planning', 'spmcourse.explorers.prioritisation'])
 def test_the_package_does_not_need_networkx(name):

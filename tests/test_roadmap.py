@@ -4,7 +4,6 @@ promises; life-cycle stages follow the stated cut-offs; the roadmap explorer com
 controls."""
 from __future__ import annotations
 
-import doctest
 import importlib
 import random
 
@@ -19,16 +18,6 @@ import pytest  # noqa: E402
 from spmcourse import planning, roadmap  # noqa: E402
 from spmcourse.casedata import load  # noqa: E402
 from spmcourse.explorers import roadmap as roadmap_explorer  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def backlog() -> pd.DataFrame:
-    return load("backlog").set_index("item_id")
-
-
-@pytest.fixture(scope="module")
-def requires(backlog) -> dict:
-    return planning.parse_requires(backlog["depends_on"])
 
 
 def to_graph(requires: dict) -> nx.DiGraph:
@@ -271,13 +260,6 @@ def test_explorer_plot_and_builder(backlog):
 
 
 # --- Documented examples and independence from networkx -------------------------------------------------------
-
-@pytest.mark.parametrize("name", ['spmcourse.roadmap', 'spmcourse.explorers.roadmap'])
-def test_docstring_examples(name):
-    module = importlib.import_module(name)
-    failures, _ = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    assert failures == 0
-
 
 @pytest.mark.parametrize("name", ['spmcourse.roadmap', 'spmcourse.explorers.roadmap'])
 def test_the_package_does_not_need_networkx(name):
