@@ -16,10 +16,11 @@ How a run works
    JSON; duplicated ``grade_id``\\s, which nbgrader 0.9.6 cannot grade with ``add_missing_cells``), and runs
    nbgrader's unmodified ``Autograde`` converter against its own copy of the snapshot. Workers never touch the
    real gradebook, so they cannot corrupt it whatever a notebook does.
-3. The parent *commits* each graded student into the real gradebook, one at a time: it creates the submission
-   with its timestamp and runs nbgrader's own ``SaveAutoGrades`` and ``AssignLatePenalties`` on the executed
-   notebook (so scores are exactly what ``nbgrader autograde`` records, and manual grades already entered are
-   kept), then moves the autograded folder into place. A failed grading commits nothing.
+3. The parent *commits* each graded student into the real gradebook, one at a time and in one transaction: it
+   creates the submission with its timestamp and runs nbgrader's own ``SaveAutoGrades`` and
+   ``AssignLatePenalties`` on the executed notebook (so scores are exactly what ``nbgrader autograde`` records,
+   and manual grades already entered are kept), then moves the autograded folder into place. A failed grading
+   commits nothing. A worker that finishes gets its next student before the parent records the last one.
 4. Feedback (``generate_feedback``) is then produced by a free worker from the real gradebook.
 
 Every student has a wall-time limit (``timeout``); a worker that exceeds it is killed with every process it
@@ -799,6 +800,39 @@ def _default_timeout(cfg, assignment: str, cd) -> float:
     return 60.0 + (cell_timeout + 5.0) * max(cells, 4)
 
 
+class _DeferredCommits:
+    """A gradebook session whose ``commit()`` only flushes (and expires, as a commit does): see _one_transaction."""
+
+    def __init__(self, session):
+        self._session = session
+
+    def commit(self) -> None:
+        self._session.flush()
+        self._session.expire_all()  # what commit would do: computed scores are read afresh
+
+    def __getattr__(self, name):
+        return getattr(self._session, name)
+
+
+@contextlib.contextmanager
+def _one_transaction(gb):
+    """Record one student in one transaction: all of it, or (on any error) nothing.
+
+    nbgrader's API commits after every step (about 15 commits per student, each a few fsyncs on SQLite, which made
+    recording a student take longer than a worker's pause between two students).
+    """
+    session = gb.db
+    gb.db = _DeferredCommits(session)
+    try:
+        yield
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        gb.db = session
+
+
 class _Run:
     """One call of :func:`grade_submissions` in the parent process."""
 
@@ -881,7 +915,7 @@ class _Run:
             if reply.get("timestamp"):
                 with contextlib.suppress(Exception):
                     timestamp = parse_utc(reply["timestamp"])
-            with _quiet_sqlalchemy():
+            with _quiet_sqlalchemy(), _one_transaction(gb):
                 # what Autograde.init_assignment records
                 gb.update_or_create_student(student)
                 if timestamp is not None:
@@ -1027,8 +1061,9 @@ class _Run:
                 if self.progress:
                     self.progress(out)
 
+        to_record: list[tuple[str, str, dict]] = []
+
         def received(w: _WorkerHandle, reply: dict) -> None:
-            nonlocal startup_failures
             if "ready" in reply:
                 if not reply["ready"]:
                     raise CourseError("a grading worker could not start: "
@@ -1038,6 +1073,9 @@ class _Run:
             op, student = w.task
             w.task = None
             dispatch(w)  # the worker goes on with the next student while this one is recorded
+            to_record.append((op, student, reply))
+
+        def record(op: str, student: str, reply: dict) -> None:
             if op == "feedback":
                 out = self.outcomes[student]
                 out.feedback = reply.get("paths", [])
@@ -1060,10 +1098,9 @@ class _Run:
                 self._finish(self._failed(student, reply.get("status", FAILED),
                                           reply.get("reason", "unknown error"), reply))
 
-        while grade_queue or feedback_queue or any(w.task for w in workers):
-            deadlines = [w.deadline for w in workers if w.task is not None]
-            wait = max(0.0, min(deadlines) - time.monotonic()) if deadlines else 30.0
-            for key, _ in sel.select(timeout=min(wait, 30.0)):
+        def handle_events(timeout: float) -> None:
+            nonlocal startup_failures
+            for key, _ in sel.select(timeout=timeout):
                 w = key.data
                 replies = w.read_lines()
                 if replies is None:  # the worker ended
@@ -1079,6 +1116,14 @@ class _Run:
                     continue
                 for reply in replies:
                     received(w, reply)
+
+        while grade_queue or feedback_queue or to_record or any(w.task for w in workers):
+            deadlines = [w.deadline for w in workers if w.task is not None]
+            wait = max(0.0, min(deadlines) - time.monotonic()) if deadlines else 30.0
+            handle_events(min(wait, 30.0))
+            while to_record:
+                record(*to_record.pop(0))
+                handle_events(0)  # a worker that finished meanwhile gets its next student before the next record
             now = time.monotonic()
             for w in list(workers):
                 if w.task is not None and now > w.deadline:
