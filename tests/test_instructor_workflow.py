@@ -140,9 +140,10 @@ def test_the_instructor_guide_works_as_written(make_course, tmp_path):
         outs = dict(zip(["alice", "carol"], pool.map(work_and_submit, ["alice", "carol"])))
     assert "Submitted as: spm-course ps-fixture" in outs["alice"]
     assert "VALIDATION FAILED" in outs["carol"]  # and `nbgrader validate` exited 0 all the same (bash -e)
-    due = datetime.datetime.now(datetime.timezone.utc)
+    # the due date has whole seconds: the next whole second, so that alice (submitted already) is on time
+    due = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=1)).replace(microsecond=0)
     as_instructor("duedate", {"2026-03-06 17:00:00 UTC": due.strftime("%Y-%m-%d %H:%M:%S UTC")})
-    time.sleep(1.1)
+    time.sleep(max(0.0, (due - datetime.datetime.now(datetime.timezone.utc)).total_seconds()) + 0.2)
     out = work_and_submit("bob")
     assert "Success! Your notebook passes all the tests." in out
 
