@@ -7,7 +7,8 @@ Speed targets are ratios against baselines measured in the same run, because the
 - the median update latency of every explorer (compute + plot for one control change);
 - cohort grading of a synthetic class (correct, wrong and blank submissions of one assignment) with the course's
   grader against plain sequential ``nbgrader autograde`` on identical copies, with a check that both give the same
-  scores, the grading overhead against raw execution, and the peak memory of the grading run.
+  scores, the grading overhead (CPU-seconds per notebook against raw execution of one notebook), and the peak
+  memory of the grading run.
 
 The last line printed is one machine-readable summary::
 
@@ -229,16 +230,23 @@ def _time_plain_autograde(course: Path, assignment: str, env: dict) -> float:
     return time.perf_counter() - start
 
 
-def grading_benchmark(module, size: int, jobs: int) -> dict:
+def grading_benchmark(module, size: int, jobs: int | None = None) -> dict:
     """Sequential ``nbgrader autograde`` against the course's grader on identical copies of one class.
 
     Both run sandboxed (the course default); the course's grader runs once more without the sandbox, to
-    measure what the sandbox costs.
+    measure what the sandbox costs. ``jobs``: the grader's worker processes (default: its own default).
+
+    The overhead compares the grader's cost per notebook in CPU-seconds of the whole machine (its wall time
+    times the CPUs, divided by the notebooks) with raw execution of one notebook in a fresh kernel. Raw
+    execution is measured half before and half after the grading runs, so that a machine getting busier or
+    quieter during the benchmark moves both sides.
     """
     from spmcourse import sandbox
-    from spmcourse.grading import grade_submissions
+    from spmcourse.grading import cpu_count, default_jobs, grade_submissions
     from spmcourse.lab import path_with_tools
 
+    jobs = jobs or default_jobs()
+    cpus = cpu_count()
     with tempfile.TemporaryDirectory(prefix="spm-bench-") as tmp:
         tmp = Path(tmp)
         plain, ours, bare = (_new_course(tmp / name, module) for name in ("plain", "ours", "bare"))
@@ -247,6 +255,16 @@ def grading_benchmark(module, size: int, jobs: int) -> dict:
         synthetic_class(bare, module, size)
         env = dict(os.environ, SPM_EXCHANGE=str(tmp / "exchange"), PATH=path_with_tools(os.environ["PATH"]))
 
+        def raw_seconds(sample: list[str]) -> list[float]:
+            times = []
+            for s in sample:  # a copy of the submission folder of its own, so the graded ones stay untouched
+                folder = shutil.copytree(ours / "submitted" / s / module.key, tmp / "raw" / s)
+                times.append(execute_seconds(folder / module.source_notebook.name,
+                                             env={"NBGRADER_EXECUTION": "autograde"}))
+            return times
+
+        sample = students[: min(8, size)]
+        raw = raw_seconds(sample[: len(sample) // 2])
         sequential_s = _time_plain_autograde(plain, module.key, env)
         with PeakRSS() as peak:
             start = time.perf_counter()
@@ -256,9 +274,8 @@ def grading_benchmark(module, size: int, jobs: int) -> dict:
             start = time.perf_counter()
             grade_submissions(bare, module.key, jobs=jobs, feedback=False)
             unsandboxed_s = time.perf_counter() - start
+        raw += raw_seconds(sample[len(sample) // 2:])
 
-        raw = [execute_seconds(ours / "submitted" / s / module.key / module.source_notebook.name,
-                               env={"NBGRADER_EXECUTION": "autograde"}) for s in students[: min(6, size)]]
         plain_scores = _gradebook_scores(plain, module.key)
         our_scores = _gradebook_scores(ours, module.key)
         bare_scores = _gradebook_scores(bare, module.key)
@@ -266,13 +283,16 @@ def grading_benchmark(module, size: int, jobs: int) -> dict:
                         for s in students)
         return {
             "students": len(students),
+            "jobs": jobs,
+            "cpus": cpus,
             "sequential_s": sequential_s,
             "ours_s": ours_s,
             "unsandboxed_s": unsandboxed_s,
             "speedup": sequential_s / ours_s,
             "sandbox_cost": ours_s / unsandboxed_s - 1,
             "raw_per_notebook_s": statistics.mean(raw),
-            "overhead": (ours_s * jobs / len(students)) / statistics.mean(raw),
+            "ours_per_notebook_cpu_s": ours_s * cpus / len(students),
+            "overhead": (ours_s * cpus / len(students)) / statistics.mean(raw),
             "identical_scores": identical,
             "failed": [o.student for o in outcomes if o.status != "graded"],
             "peak_rss_mb": peak.mb,
@@ -282,7 +302,6 @@ def grading_benchmark(module, size: int, jobs: int) -> dict:
 # --- Report ---------------------------------------------------------------------------------------------------
 
 def run(smoke: bool = False, class_size: int = 40, jobs: int | None = None) -> dict:
-    jobs = jobs or os.cpu_count() or 2
     results: dict = {}
     print(f"Machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB; "
           f"Python {sys.version.split()[0]}; {time.strftime('%Y-%m-%d %H:%M')}")
@@ -309,10 +328,13 @@ def run(smoke: bool = False, class_size: int = 40, jobs: int | None = None) -> d
     module = curriculum.available_modules()[0]
     size = 3 if smoke else class_size
     g = grading_benchmark(module, size, jobs)
-    print(f"\nCohort grading of {g['students']} submissions of {module.key} on {jobs} worker(s):")
+    print(f"\nCohort grading of {g['students']} submissions of {module.key} with {g['jobs']} workers on "
+          f"{g['cpus']} CPUs:")
     print(f"  sequential nbgrader autograde  {g['sequential_s']:8.1f} s")
     print(f"  course grader                  {g['ours_s']:8.1f} s   speed-up {g['speedup']:.2f}x")
     print(f"  course grader, no sandbox      {g['unsandboxed_s']:8.1f} s   sandbox adds {g['sandbox_cost']:+.0%}")
+    print(f"  course grader per notebook     {g['ours_per_notebook_cpu_s']:8.2f} CPU-s (wall time x CPUs / "
+          "notebooks)")
     print(f"  raw execution per notebook     {g['raw_per_notebook_s']:8.2f} s   overhead {g['overhead']:.2f}x")
     print(f"  identical scores: {g['identical_scores']}; failed gradings: {g['failed'] or 'none'}; "
           f"peak memory {g['peak_rss_mb']:.0f} MB")
@@ -329,7 +351,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m spmcourse.bench", description=__doc__.split("\n")[0])
     parser.add_argument("--smoke", action="store_true", help="a tiny run that checks the benchmark works")
     parser.add_argument("--class-size", type=int, default=40)
-    parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="the grader's worker processes (default: the grader's own, one per CPU plus one)")
     args = parser.parse_args(argv)
     results = run(smoke=args.smoke, class_size=args.class_size, jobs=args.jobs)
     return 0 if results["identical_scores"] else 1

@@ -155,7 +155,8 @@ def register(subparsers) -> None:
     p.add_argument("assignment", help="assignment id, as in source/<assignment>/")
     p.add_argument("--student", action="append", metavar="S",
                    help="grade only this student (repeat for several)")
-    p.add_argument("--jobs", type=int, metavar="N", help="parallel grading processes (default: one per CPU)")
+    p.add_argument("--jobs", type=int, metavar="N",
+                   help="parallel grading processes (default: one per CPU, plus one)")
     p.add_argument("--csv", metavar="PATH",
                    help="where to write the CSV (default: autograded/<assignment>-grades.csv)")
     p.add_argument("--course-root", metavar="DIR",
