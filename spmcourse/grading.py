@@ -350,6 +350,10 @@ def _exception_reason(exc_type: str, message: str, nb_name: str, notebook, cell_
 # Worker process
 # =================================================================================================================
 
+# nbgrader metadata that decides how a cell is graded
+_GRADING_KEYS = ("grade", "solution", "locked", "task", "points", "schema_version")
+
+
 class _ListHandler(logging.Handler):
     def __init__(self):
         super().__init__(logging.INFO)
@@ -478,15 +482,23 @@ class _Worker:
                 shutil.copyfile(path, dest / rel / name)
 
     def _check_notebook(self, path: Path, warnings: list):
-        """Read a staged notebook; report tampering; make duplicated grade_ids gradable. Returns the notebook."""
+        """Read a staged notebook; report tampering; make duplicated grade_ids and edited grading metadata
+        gradable. Returns the notebook."""
         import nbformat
         from nbgrader import utils
 
         nb = nbformat.read(path, as_version=4)
         name = path.name
+        released = self._released(path.stem)
+        changed = False
+        for cell in nb.cells:
+            if "nbgrader" in cell.get("metadata", {}) and not isinstance(cell.metadata["nbgrader"], dict):
+                del cell.metadata["nbgrader"]  # not even a mapping: nbgrader would crash on it
+                changed = True
+                warnings.append(f"{name}: {_cell_label(cell)} had broken grading metadata, which was removed")
         # duplicated grade_id: keep the last cell with it, as nbgrader's DeduplicateIds does, but drop the
         # duplicates' nbgrader metadata entirely (an empty dict crashes OverwriteCells.add_missing_task_cells)
-        seen, changed = set(), False
+        seen = set()
         for cell in reversed(nb.cells):
             meta = cell.get("metadata", {}).get("nbgrader")
             if not meta:
@@ -501,24 +513,35 @@ class _Worker:
                                 "one was graded, the others ran as ordinary cells")
             else:
                 seen.add(gid)
-        if changed:
-            mode = path.stat().st_mode
-            nbformat.write(nb, path)
-            os.chmod(path, mode)
 
-        released = self._released(path.stem)
         if released is not None:
-            submitted = {}
-            for cell in nb.cells:
-                gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-                if gid:
-                    submitted.setdefault(gid, cell)
-            add_missing = bool(self.cfg.OverwriteCells.get("add_missing_cells", False))
+            originals = {}
             for cell in released.cells:
                 meta = cell.get("metadata", {}).get("nbgrader", {})
+                if meta.get("grade_id"):
+                    originals[meta["grade_id"]] = (cell, meta)
+            submitted = {}
+            for cell in nb.cells:
+                meta = cell.get("metadata", {}).get("nbgrader", {})
                 gid = meta.get("grade_id")
-                if not gid:
-                    continue
+                if gid in originals:
+                    submitted.setdefault(gid, cell)
+                    # grading settings edited (points, the grade/solution/locked/task flags, the schema version):
+                    # the assignment's own settings count, as OverwriteCells does for sources and points
+                    original = originals[gid][1]
+                    if any(meta.get(k) != original.get(k) for k in _GRADING_KEYS):
+                        cell.metadata["nbgrader"] = copy.deepcopy(original)
+                        changed = True
+                        warnings.append(f"{name}: the grading settings of cell {gid} were edited; the grader "
+                                        "restored the assignment's own")
+                elif meta and any(meta.get(k) for k in ("grade", "solution", "locked", "task")):
+                    # a cell claiming to be part of the assignment that the assignment does not have
+                    del cell.metadata["nbgrader"]
+                    changed = True
+                    warnings.append(f"{name}: {_cell_label(cell)} is not part of the assignment but was marked as "
+                                    "one of its cells; it ran as an ordinary cell")
+            add_missing = bool(self.cfg.OverwriteCells.get("add_missing_cells", False))
+            for gid, (cell, meta) in originals.items():
                 mine = submitted.get(gid)
                 graded = meta.get("grade") or meta.get("task")
                 if mine is None:
@@ -535,6 +558,11 @@ class _Worker:
                                     f"the grader changed it back")
                 elif meta.get("locked") and mine.source != cell.source:
                     warnings.append(f"{name}: locked cell {gid} was edited; the grader restored the original")
+        if changed:
+            mode = path.stat().st_mode
+            os.chmod(path, 0o644)
+            nbformat.write(nb, path)
+            os.chmod(path, mode)
         return nb
 
     def _post_process(self, path: Path, warnings: list, messages: dict) -> None:

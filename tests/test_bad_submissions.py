@@ -25,8 +25,8 @@ A = kit.ASSIGNMENT
 CELL_TIMEOUT = 10  # generous enough for the set-up cell (numpy, pandas) on a loaded 2-core machine
 
 
-CASES = ["loop", "nointerrupt", "osexit", "deltest", "edittest", "celltype", "dupid", "badjson", "renamed",
-         "missing", "bigfile", "bigoutput", "stderr"]
+CASES = ["loop", "nointerrupt", "osexit", "deltest", "edittest", "celltype", "dupid", "badmeta", "badjson",
+         "renamed", "missing", "bigfile", "bigoutput", "stderr"]
 
 
 def case_problems(course: Path, student: str, expect: dict, o) -> list[str]:
@@ -61,7 +61,7 @@ def case_problems(course: Path, student: str, expect: dict, o) -> list[str]:
     return problems
 
 
-# One test, not one per case: the thirteen cases are graded in ONE run (the point of the exercise), and
+# One test, not one per case: the fourteen cases are graded in ONE run (the point of the exercise), and
 # pytest-xdist's xdist_group does not keep a module's tests on one worker with pytest 9 (it would run twice).
 @pytest.mark.xdist_group("grading")
 def test_bad_submissions_in_one_grading_run(make_course, tmp_path):
