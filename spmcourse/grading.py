@@ -354,6 +354,12 @@ def _exception_reason(exc_type: str, message: str, nb_name: str, notebook, cell_
 _GRADING_KEYS = ("grade", "solution", "locked", "task", "points", "schema_version")
 
 
+def _is_assignment_cell(cell) -> bool:
+    """Does the cell's nbgrader metadata make it part of the assignment (graded, answer, locked or task)?"""
+    from nbgrader import utils
+    return bool(utils.is_grade(cell) or utils.is_solution(cell) or utils.is_locked(cell) or utils.is_task(cell))
+
+
 class _ListHandler(logging.Handler):
     def __init__(self):
         super().__init__(logging.INFO)
@@ -485,7 +491,6 @@ class _Worker:
         """Read a staged notebook; report tampering; make duplicated grade_ids and edited grading metadata
         gradable. Returns the notebook."""
         import nbformat
-        from nbgrader import utils
 
         nb = nbformat.read(path, as_version=4)
         name = path.name
@@ -503,7 +508,7 @@ class _Worker:
             meta = cell.get("metadata", {}).get("nbgrader")
             if not meta:
                 continue
-            if not (utils.is_grade(cell) or utils.is_solution(cell) or utils.is_locked(cell) or utils.is_task(cell)):
+            if not _is_assignment_cell(cell):
                 continue
             gid = meta.get("grade_id")
             if gid in seen:
@@ -534,7 +539,7 @@ class _Worker:
                         changed = True
                         warnings.append(f"{name}: the grading settings of cell {gid} were edited; the grader "
                                         "restored the assignment's own")
-                elif meta and any(meta.get(k) for k in ("grade", "solution", "locked", "task")):
+                elif meta and _is_assignment_cell(cell):
                     # a cell claiming to be part of the assignment that the assignment does not have
                     del cell.metadata["nbgrader"]
                     changed = True
