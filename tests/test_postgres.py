@@ -32,6 +32,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _reachable_tmp(as_user: list[str]) -> str:
+    """The first temporary folder where the server's user may create its own folder."""
+    candidates = [tempfile.gettempdir(), "/var/tmp", "/dev/shm"]
+    for folder in candidates:
+        if not as_user or subprocess.run([*as_user, "test", "-w", folder, "-a", "-x", folder]).returncode == 0:
+            return folder
+    pytest.fail(f"none of {candidates} is open to the postgres user; make one of them 1777")
+
+
 @pytest.fixture(scope="module")
 def postgres():
     """A running cluster; yields its SQLAlchemy URL prefix ``postgresql://postgres@127.0.0.1:<port>``."""
@@ -40,20 +49,25 @@ def postgres():
         pytest.fail("PostgreSQL is not installed: run `make system-deps` (Debian package postgresql)")
     bindir = Path(bins[-1]).parent
     as_pg: list[str] = []
-    # PostgreSQL refuses to run as root, and pytest's tmp_path (0700, owned by root) is closed to other users:
-    # the cluster lives in its own folder under /tmp, owned by the postgres user.
-    data = Path(tempfile.mkdtemp(prefix="spm-pg-"))
-    if os.geteuid() == 0:
-        shutil.chown(data, "postgres", "postgres")
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
         as_pg = ["runuser", "-u", "postgres", "--"]
+    # The cluster needs a folder the server's user can reach: pytest's tmp_path (0700, owned by root) is closed to
+    # it, and so is /tmp on machines where it is 1700 rather than the usual 1777.
+    data = Path(tempfile.mkdtemp(prefix="spm-pg-", dir=_reachable_tmp(as_pg)))
+    if as_pg:
+        shutil.chown(data, "postgres", "postgres")
     port = _free_port()
     cluster = data / "cluster"
-    run = lambda *cmd, **kw: subprocess.run([*as_pg, *map(str, cmd)], check=True, capture_output=True,  # noqa
-                                           text=True, timeout=120, **kw)
-    run(bindir / "initdb", "-D", cluster, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
-    run(bindir / "pg_ctl", "-D", cluster, "-l", data / "server.log", "-w", "-t", "60", "start", "-o",
-        f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={data} -c fsync=off")
+
+    def run(*cmd):
+        done = subprocess.run([*as_pg, *map(str, cmd)], capture_output=True, text=True, timeout=120)
+        if done.returncode:
+            pytest.fail(f"{Path(str(cmd[0])).name} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+
     try:
+        run(bindir / "initdb", "-D", cluster, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
+        run(bindir / "pg_ctl", "-D", cluster, "-l", data / "server.log", "-w", "-t", "60", "start", "-o",
+            f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={data} -c fsync=off")
         url = f"postgresql://postgres@127.0.0.1:{port}"
         import psycopg  # the driver SQLAlchemy uses for postgresql:// URLs
         with psycopg.connect(f"{url}/postgres", autocommit=True, connect_timeout=30) as conn:
