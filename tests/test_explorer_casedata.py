@@ -130,10 +130,15 @@ def test_builder_swaps_the_columns_when_the_dataset_changes(frame):
     box = build_dataset_browser(["customers", "support_tickets"], loader=loader, bins=6)
     controls = box.controls
     assert controls["column"].options == tuple(frame.columns)
+    assert controls["bins"].disabled  # the first column, customer_id, is not a number
+    numeric = next(c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c]))
+    controls["column"].value = numeric
+    assert not controls["bins"].disabled
     controls["dataset"].value = "support_tickets"
     assert controls["column"].options == ("ticket_id", "category")
     assert controls["column"].value == "ticket_id"
     controls["column"].value = "category"
+    assert controls["bins"].disabled  # bins mean nothing for a category
     controls["bins"].value = 12
     controls["dataset"].value = "customers"
     assert loaded == ["customers", "support_tickets"]  # each dataset is loaded once

@@ -181,7 +181,8 @@ def build_dataset_browser(datasets: list[str] | None = None,
 
     ``datasets`` defaults to every case-study dataset and ``loader`` to ``casedata.load``; tests pass their own.
     Returns the container (an ``ipywidgets.VBox``) without displaying it. Its ``controls`` attribute holds the
-    widgets by name (``dataset``, ``column``, ``bins``) and ``output`` the output area.
+    widgets by name (``dataset``, ``column``, ``bins``) and ``output`` the output area. The bins slider is
+    disabled while the column is not a number.
     """
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
@@ -220,6 +221,7 @@ def build_dataset_browser(datasets: list[str] | None = None,
         if col not in df.columns:  # the column list is being swapped for the new dataset's
             return
         result = summarise_column(df, col, bins=nb)
+        n_bins.disabled = result["kind"] != "number"  # bins only shape a histogram
         fig, ax = plt.subplots(figsize=(7.5, 3.6))
         plot_column_summary(result, ax, dataset=name)
         fig.tight_layout()

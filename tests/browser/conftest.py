@@ -2,8 +2,8 @@
 
 - The course is copied (the files a fresh clone would have: tracked plus untracked-but-not-ignored, so no
   ``work/``) into a temporary folder, and JupyterLab and its kernels import the copy's ``spmcourse``
-  (``PYTHONPATH``): the tests never touch the real ``work/``. If the copy has no assignment or lesson for the
-  first module yet, a small stand-in is generated into the copy.
+  (``PYTHONPATH``): the tests never touch the real ``work/``. If the copy has no assignment for the first module
+  yet, a small stand-in is generated into the copy.
 - One JupyterLab server per session (``spmcourse.lab.lab_command`` and ``lab_env``, on a free port of
   127.0.0.1, with a token), with its own settings, workspaces and runtime folders.
 - Debian's Chromium driven by the ``playwright`` pip package (never ``playwright install``).
@@ -40,7 +40,6 @@ SCREENSHOTS = bool(os.environ.get("SPM_SCREENSHOTS"))
 ARTIFACTS = COURSE_ROOT / "tests" / "artifacts"
 DOC_IMAGES = COURSE_ROOT / "docs" / "img"
 FIRST = curriculum.available_modules()[0]
-STAND_IN_LESSON = Path("notebooks") / "browser-stand-in-lesson.ipynb"
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -67,17 +66,6 @@ def _clone_like_files(root: Path) -> list[str]:
                 and "__pycache__" not in p.parts and p.suffix != ".db"]
 
 
-def _stand_in_lesson():
-    return new_notebook([
-        md("# Stand-in lesson\n\nUsed by the browser tests until the first module's lesson exists."),
-        code("import ipywidgets as widgets\nimport matplotlib.pyplot as plt\n\n"
-             "from spmcourse.plots import use_course_style\n\nuse_course_style()"),
-        code("def draw(price=50):\n    fig, ax = plt.subplots(figsize=(5, 2.5))\n"
-             "    ax.bar(['price'], [price])\n    ax.set_ylim(0, 100)\n    plt.show()\n\n\n"
-             "widgets.interact(draw, price=widgets.IntSlider(value=50, min=0, max=100, description='price'));"),
-    ])
-
-
 @dataclass
 class CourseCopy:
     root: Path
@@ -102,11 +90,7 @@ def course_copy(tmp_path_factory) -> CourseCopy:
             generate_release(FIRST.key, root=root)
         finally:
             os.environ["PATH"] = env_path
-    lesson = FIRST.lesson
-    if not (root / lesson).exists():
-        lesson = STAND_IN_LESSON
-        write(_stand_in_lesson(), root / lesson)
-    return CourseCopy(root, FIRST.key, FIRST.release_notebook.name, lesson)
+    return CourseCopy(root, FIRST.key, FIRST.release_notebook.name, FIRST.lesson)
 
 
 # --- JupyterLab -------------------------------------------------------------------------------------------------

@@ -95,36 +95,47 @@ def test_start_page_opens_clean(lab, page):
     doc_screenshot(page, "welcome")
 
 
-def test_lesson_runs_and_its_widget_responds(lab, page):
-    """Run All on a lesson: no error, nothing on stderr, a plot, and a slider that changes the output."""
+def test_lesson_runs_and_its_explorer_responds(lab, page):
+    """Run All on the first lesson: no error, nothing on stderr. Its dataset browser redraws its own plot when
+    the learner picks a numeric column, and again when they move the bins slider (disabled for a category)."""
     lab.open(page, lab.course.lesson.as_posix())
     wait_kernel_idle(page, lab.course.lesson.name)
     start = time.perf_counter()
     state = run_all(page)
     lab.timings["lesson run all (s)"] = round(time.perf_counter() - start, 1)
     assert state["errors"] == [] and state["stderr"] == [], state
-    images = page.locator(f"{ACTIVE} .jp-OutputArea-output img")
-    images.first.wait_for()
-    slider = page.locator(f"{ACTIVE} .widget-slider").first
-    slider.scroll_into_view_if_needed()
+
+    explorer = page.locator(f"{ACTIVE} .jp-CodeCell").filter(has=page.locator(".widget-slider")).first
+    explorer.scroll_into_view_if_needed()
+    plot = explorer.locator(".jp-OutputArea-output img")
+    plot.wait_for()
+    slider = explorer.locator(".widget-slider")
+    assert slider.locator(".noUi-target[disabled]").count() == 1, "bins slider enabled for customer_id"
+
+    def redrawn_after(action) -> None:
+        old = plot.get_attribute("src")
+        action()
+        page.wait_for_function(
+            """([cell, old]) => { const img = cell.querySelector('.jp-OutputArea-output img');
+                                  return img && img.getAttribute('src') !== old; }""",
+            arg=[explorer.element_handle(), old], timeout=20_000)
+
+    redrawn_after(lambda: explorer.locator(".widget-dropdown select").nth(1).select_option("seats_at_signup"))
+    slider.locator(".noUi-target:not([disabled])").wait_for()
     readout = slider.locator(".widget-readout")
-    before_value = readout.inner_text()
-    before_images = [img.get_attribute("src") for img in images.all()]
-    slider.locator(".noUi-handle").first.focus()
-    page.keyboard.press("PageUp")
-    page.keyboard.press("ArrowRight")
-    page.wait_for_function(
-        """([sel, old]) => { const r = document.querySelector(sel); return r && r.textContent !== old; }""",
-        arg=[f"{ACTIVE} .widget-slider .widget-readout", before_value])
-    page.wait_for_function(
-        f"""(old) => {{ const now = [...document.querySelectorAll('{ACTIVE} .jp-OutputArea-output img')]
-                        .map(i => i.getAttribute('src'));
-                        return now.some(src => !old.includes(src)); }}""", arg=before_images, timeout=20_000)
+    before = readout.inner_text()
+
+    def move_slider() -> None:
+        slider.locator(".noUi-handle").first.focus()
+        page.keyboard.press("ArrowRight")
+
+    redrawn_after(move_slider)
+    assert readout.inner_text() != before
+    assert explorer.locator("[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
     if SCREENSHOTS:
-        cell = slider.locator("xpath=ancestor::div[contains(@class,'jp-CodeCell')][1]")
-        cell.scroll_into_view_if_needed()
+        explorer.scroll_into_view_if_needed()
         page.wait_for_timeout(800)
-        doc_screenshot(page, "lesson-explorer", clip=cell.bounding_box())
+        doc_screenshot(page, "lesson-explorer", clip=explorer.bounding_box())
 
 
 def test_start_validate_and_grade_from_jupyterlab(lab, page):
