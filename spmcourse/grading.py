@@ -360,6 +360,15 @@ def _is_assignment_cell(cell) -> bool:
     return bool(utils.is_grade(cell) or utils.is_solution(cell) or utils.is_locked(cell) or utils.is_task(cell))
 
 
+def _rewrite(nb, path: Path) -> None:
+    """Write ``nb`` over ``path``, even a read-only file (nbgrader makes its output read-only), keeping its mode."""
+    import nbformat
+    mode = path.stat().st_mode
+    os.chmod(path, 0o644)
+    nbformat.write(nb, path)
+    os.chmod(path, mode)
+
+
 class _ListHandler(logging.Handler):
     def __init__(self):
         super().__init__(logging.INFO)
@@ -564,10 +573,7 @@ class _Worker:
                 elif meta.get("locked") and mine.source != cell.source:
                     warnings.append(f"{name}: locked cell {gid} was edited; the grader restored the original")
         if changed:
-            mode = path.stat().st_mode
-            os.chmod(path, 0o644)
-            nbformat.write(nb, path)
-            os.chmod(path, mode)
+            _rewrite(nb, path)
         return nb
 
     def _post_process(self, path: Path, warnings: list, messages: dict) -> None:
@@ -594,10 +600,7 @@ class _Worker:
             if meta.get("grade") and cell.cell_type == "code" and not meta.get("solution"):
                 messages[f"{path.stem}/{meta['grade_id']}"] = _cell_message(cell, self.cell_timeout)
         if changed:
-            mode = path.stat().st_mode
-            os.chmod(path, 0o644)
-            nbformat.write(nb, path)
-            os.chmod(path, mode)
+            _rewrite(nb, path)
 
     def _reset(self, student: str) -> None:
         """Remove what an earlier attempt at this student left. Only this student's folders: the parent may still

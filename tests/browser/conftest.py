@@ -30,7 +30,7 @@ import pytest
 from spmcourse import COURSE_ROOT, curriculum
 from spmcourse.build import generate_release
 from spmcourse.lab import install_overrides, lab_command, lab_env
-from spmcourse.notebooks import code, md, new_notebook, write
+from spmcourse.notebooks import write
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from learner_course import tiny_assignment  # noqa: E402
