@@ -48,6 +48,19 @@ from spmcourse import sandbox  # noqa: E402
 
 sandbox.install()
 
+# Hidden tests run where the student's code cannot reach them: each test cell runs in a second, clean kernel
+# that receives the student's answers as plain data (spmcourse/isolation.py). A failing locked set-up cell is a
+# grading failure, never a score of 0.
+c.Autograde.autograde_preprocessors = [
+    "spmcourse.isolation.IsolatedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
 # Library warnings written to stderr would zero a passing test cell during autograde.
 c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r".*(FutureWarning|DeprecationWarning|PendingDeprecationWarning|UserWarning|RuntimeWarning|SAWarning).*"
