@@ -53,11 +53,13 @@ def _release(args) -> int:
 
 
 def _clean(args) -> int:
-    changed = clean_tree(COURSE_ROOT)
+    root = Path(args.root).resolve() if args.root else COURSE_ROOT
+    changed = clean_tree(root, write=not args.check)
     for path in changed:
-        print(f"cleaned {path.relative_to(COURSE_ROOT)}")
+        print(f"{'not clean' if args.check else 'cleaned'}: {path.relative_to(root)}")
     if args.check and changed:
-        print(f"{len(changed)} notebook(s) were not clean; they are now. Commit the result.", file=sys.stderr)
+        print(f"{len(changed)} notebook(s) are not clean (nothing was changed); run `make clean-notebooks` to "
+              "clean them.", file=sys.stderr)
         return 1
     return 0
 
@@ -67,5 +69,7 @@ def register(subparsers) -> None:
     p.add_argument("assignments", nargs="*", help="assignment ids (default: all in source/)")
     p.set_defaults(handler=_release)
     p = subparsers.add_parser("clean", help="strip outputs and execution counts; kernelspec python3")
-    p.add_argument("--check", action="store_true", help="exit 1 if any notebook had to be cleaned")
+    p.add_argument("--check", action="store_true",
+                   help="change nothing; list the notebooks that are not clean and exit 1 if there are any")
+    p.add_argument("--root", help="the course folder (default: this checkout)")
     p.set_defaults(handler=_clean)

@@ -339,6 +339,8 @@ def _exception_reason(exc_type: str, message: str, nb_name: str, notebook, cell_
         return TIMED_OUT, (f"a cell in {nb_name}{preview} ran longer than the {cell_timeout:g} s limit and did not "
                            "stop when interrupted (a loop that ignores KeyboardInterrupt?). Fix that cell, or raise "
                            "Execute.timeout if the code is just slow, and grade again.")
+    if exc_type == "SetupCellFailed":
+        return FAILED, f"{nb_name} could not be graded: {message}"
     if exc_type == "ValidationError":
         return FAILED, (f"the nbgrader metadata of {nb_name} is corrupted ({_first_line(message, 200)}). Replace the "
                         "notebook's cells from the released version, keeping the answers, and grade again.")

@@ -38,6 +38,8 @@ import shutil
 import tempfile
 import time
 
+from nbclient.exceptions import DeadKernelError
+
 #: MIME type of the display output that carries the answers out of the student's kernel.
 ANSWERS_MIME = "application/vnd.spm.answers+json"
 #: Largest answer payload accepted from one test cell's answers (characters of JSON).
@@ -47,6 +49,11 @@ MAX_DEPTH = 32
 #: A clean kernel is replaced after this many notebooks or seconds (the sandbox's wall time is 900 s).
 RECYCLE_AFTER_NOTEBOOKS = 200
 RECYCLE_AFTER_SECONDS = 600
+#: Seconds the clean kernel may take to reset, run the set-up cells or take in the answers (course code only; the
+#: test cells themselves have nbgrader's cell time limit).
+SETUP_TIMEOUT = 120
+#: Seconds the student's kernel may take to hand over the answers of one test cell.
+PROBE_TIMEOUT = 30
 
 _BUILTIN_NAMES = frozenset(dir(builtins)) | {"__builtins__", "__name__", "get_ipython", "display", "In", "Out", "_",
                                              "__", "___", "exit", "quit"}
@@ -438,17 +445,26 @@ class _CleanKernel:
             return False
 
     def worn_out(self) -> bool:
-        return (self.notebooks >= RECYCLE_AFTER_NOTEBOOKS
-                or time.monotonic() - self.started > RECYCLE_AFTER_SECONDS or not self.alive())
+        # the sandbox kills a kernel at its wall time: replace it well before that
+        wall_time = getattr(self.client.km, "wall_time", None) or RECYCLE_AFTER_SECONDS
+        age = time.monotonic() - self.started
+        return (self.notebooks >= RECYCLE_AFTER_NOTEBOOKS or age > min(RECYCLE_AFTER_SECONDS, wall_time / 3)
+                or not self.alive())
 
-    def run(self, source: str):
-        """Execute ``source``; return the executed cell (outputs, execution count)."""
+    def run(self, source: str, timeout: float | None = None):
+        """Execute ``source`` (with the test cells' time limit, or ``timeout``); return the executed cell."""
         import nbformat
 
         self.count += 1
         cell = nbformat.v4.new_code_cell(source)
         self.client.nb.cells = [cell]
-        self.client.execute_cell(cell, 0, execution_count=self.count)
+        limit = self.client.timeout
+        if timeout is not None:
+            self.client.timeout = max(timeout, limit or 0)
+        try:
+            self.client.execute_cell(cell, 0, execution_count=self.count)
+        finally:
+            self.client.timeout = limit
         return cell
 
     def shutdown(self) -> None:
@@ -474,7 +490,7 @@ def _clean_kernel(parent) -> _CleanKernel:
 
 
 @atexit.register
-def shutdown_clean_kernel() -> None:
+def _discard_clean_kernel() -> None:
     global _clean
     if _clean is not None:
         _clean.shutdown()
@@ -499,16 +515,22 @@ class IsolatedExecute(_execute_base()):
             given |= bound_names(cell.source)
         self._given = given
         self._tests_ready = False
-        return super().preprocess(nb, resources, km)
+        try:
+            result = super().preprocess(nb, resources, km)
+        except SetupCellFailed as err:
+            _record(self.config, resources, "failed", str(err))
+            raise
+        _record(self.config, resources, "graded", "")
+        return result
 
     def _prepare_clean(self, nb) -> _CleanKernel:
         clean = _clean_kernel(self)
         clean.notebooks += 1
-        reset = clean.run(_RESET)
+        reset = clean.run(_RESET, timeout=SETUP_TIMEOUT)
         if _error_of(reset):
             raise SetupCellFailed(f"the clean kernel for the tests could not be reset ({_error_of(reset)})")
         for cell in setup_cells(nb):
-            ran = clean.run(cell.source)
+            ran = clean.run(cell.source, timeout=SETUP_TIMEOUT)
             if _error_of(ran):
                 raise SetupCellFailed(_setup_message(cell, _error_of(ran), "the kernel that runs the tests"))
         return clean
@@ -528,30 +550,46 @@ class IsolatedExecute(_execute_base()):
     def _run_test(self, cell, resources, index):
         import nbformat
 
-        if not self._tests_ready:
-            self._clean = self._prepare_clean(self.nb)
-            self._tests_ready = True
         names = answer_names(cell.source, self._given)
         payload = json.dumps({n: {"missing": True} for n in names})
         if names:
             probe = nbformat.v4.new_code_cell(
                 f"__import__('spmcourse.isolation', fromlist=['capture']).capture({names!r}, globals())")
+            limit = self.timeout
+            self.timeout = max(limit or 0, PROBE_TIMEOUT)  # reading big answers on a busy machine takes time
             try:
                 self.execute_cell(probe, index, store_history=False)
             finally:
+                self.timeout = limit
                 self.nb.cells[index] = cell  # nbclient stores the cell it ran at that index
             payload = _payload_of(probe, names)
-        clean = self._clean
-        injected = clean.run(f"__import__('spmcourse.isolation', fromlist=['rebuild']).rebuild({payload!r}, "
-                             "globals())")
-        if _error_of(injected):
-            outputs = [o for o in injected.outputs if o.get("output_type") == "error"]
-        else:
-            ran = clean.run(cell.source)
-            outputs = ran.outputs
+        for attempt in (1, 2):
+            try:
+                outputs = self._test_in_clean_kernel(payload, cell.source)
+                break
+            except (DeadKernelError, RuntimeError, TimeoutError) as err:
+                # the clean kernel died (the sandbox's wall time on a very busy machine, say): a fresh one, once
+                self.log.warning("The kernel that runs the tests failed (%s); starting a fresh one.", err)
+                _discard_clean_kernel()
+                self._tests_ready = False
+                if attempt == 2:
+                    raise
         cell.outputs = outputs
         cell.execution_count = index
         return cell, self.resources
+
+
+    def _test_in_clean_kernel(self, payload: str, source: str) -> list:
+        """Run one test cell in the clean kernel on the answers ``payload``; return its outputs."""
+        if not self._tests_ready:
+            self._clean = self._prepare_clean(self.nb)
+            self._tests_ready = True
+        injected = self._clean.run(
+            f"__import__('spmcourse.isolation', fromlist=['rebuild']).rebuild({payload!r}, globals())",
+            timeout=SETUP_TIMEOUT)
+        if _error_of(injected):
+            return [o for o in injected.outputs if o.get("output_type") == "error"]
+        return self._clean.run(source).outputs
 
 
 def _payload_of(probe, names: list[str]) -> str:
@@ -582,6 +620,33 @@ def _payload_of(probe, names: list[str]) -> str:
         else:
             checked[name] = {"missing": True}
     return json.dumps(checked, allow_nan=True)
+
+
+_failed_here: set[tuple[str, str]] = set()
+
+
+def _record(config, resources, status: str, reason: str) -> None:
+    """Record the grading's status where the course's CSV export finds it (``autograded/.spm-grading-status.json``)
+    so that a failure in plain ``nbgrader autograde`` never looks like a score of 0. Within one run a failure of
+    any notebook of a student stands; a later run that grades the student replaces it."""
+    info = (resources or {}).get("nbgrader", {})
+    assignment, student = info.get("assignment"), info.get("student")
+    if not assignment or not student:
+        return
+    if status == "failed":
+        _failed_here.add((assignment, student))
+    elif (assignment, student) in _failed_here:
+        return
+    try:
+        from nbgrader.coursedir import CourseDirectory
+
+        from spmcourse.grading import Outcome, record_status
+
+        outcome = Outcome(student=student, assignment=assignment, status=status, reason=reason, score=None,
+                          max_score=0.0, cells={}, feedback=[], timestamp="")
+        record_status(None, CourseDirectory(config=config), [outcome])
+    except Exception:  # noqa: BLE001 (the record is a courtesy to the export; grading itself goes on)
+        pass
 
 
 def _setup_message(cell, error: str, where: str) -> str:

@@ -63,13 +63,14 @@ def write(nb: nbformat.NotebookNode, path: str | Path) -> None:
     Path(path).write_text(dumps(nb), encoding="utf-8")
 
 
-def clean_file(path: str | Path) -> bool:
-    """Clean one notebook in place; return True if the file changed."""
+def clean_file(path: str | Path, *, write: bool = True) -> bool:
+    """Clean one notebook in place (only check it with ``write=False``); return True if it was not clean."""
     path = Path(path)
     before = path.read_text(encoding="utf-8")
     after = dumps(clean_notebook(read(path)))
     if after != before:
-        path.write_text(after, encoding="utf-8")
+        if write:
+            path.write_text(after, encoding="utf-8")
         return True
     return False
 
@@ -83,9 +84,10 @@ def tracked_notebooks(root: str | Path) -> list[Path]:
     return found
 
 
-def clean_tree(root: str | Path) -> list[Path]:
-    """Clean every course notebook under ``root``; return the ones that changed."""
-    return [p for p in tracked_notebooks(root) if clean_file(p)]
+def clean_tree(root: str | Path, *, write: bool = True) -> list[Path]:
+    """Clean every course notebook under ``root`` (only check them with ``write=False``); return the ones that
+    were not clean."""
+    return [p for p in tracked_notebooks(root) if clean_file(p, write=write)]
 
 
 # --- Authoring helpers -----------------------------------------------------------------------------------------

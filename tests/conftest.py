@@ -133,3 +133,57 @@ def pytest_xdist_make_scheduler(config, log):
             return nodeid if Path(module).name in SPREAD_FILES else module
 
     return CourseScheduling(config, log)
+
+
+# --- The suite leaves the checkout as it found it --------------------------------------------------------------
+# A learner may run `make test` in the checkout they study in: their saved lessons (outputs included), their
+# workspace (work/) and anything else in the folder must come out byte for byte as they went in. The controller
+# process (not the xdist workers) fingerprints the checkout before the run and compares after it; a change fails
+# the run and names the files.
+_SKIP_DIRS = {".git", ".venv", "__pycache__", ".pytest_cache", ".ipynb_checkpoints", "artifacts", "bench-results",
+              ".hypothesis"}
+
+
+def checkout_fingerprint(root: Path = ROOT) -> dict[str, tuple[int, int]]:
+    """relative path -> (size, content hash) for every file of the checkout, bar caches and the environment."""
+    import hashlib
+
+    prints = {}
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.endswith(".egg-info")]
+        for name in files:
+            path = Path(folder) / name
+            if path.is_symlink() or not path.is_file():
+                continue
+            data = path.read_bytes()
+            prints[str(path.relative_to(root))] = (len(data), int(hashlib.blake2b(data, digest_size=8).hexdigest(), 16))
+    return prints
+
+
+def fingerprint_changes(before: dict, after: dict) -> list[str]:
+    return sorted(f"{'changed' if p in before and p in after else 'created' if p in after else 'removed'}: {p}"
+                  for p in set(before) | set(after) if before.get(p) != after.get(p))
+
+
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):
+        session.config._spm_checkout = checkout_fingerprint()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    before = getattr(session.config, "_spm_checkout", None)
+    if before is None:
+        return
+    changes = fingerprint_changes(before, checkout_fingerprint())
+    if changes:
+        session.config._spm_changes = changes
+        session.exitstatus = 1
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    changes = getattr(config, "_spm_changes", None)
+    if changes:
+        terminalreporter.section("the test suite changed the checkout", red=True)
+        for line in changes[:50]:
+            terminalreporter.write_line(line)
+        terminalreporter.write_line("Tests must work on copies (tmp_path) and never write into the checkout.")

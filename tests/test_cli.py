@@ -49,5 +49,22 @@ def test_generate_release_reports_nbgrader_failure(tmp_path):
         build.generate_release("broken", root=course)
 
 
-def test_clean_check_passes_on_committed_tree():
-    assert cli.main(["clean", "--check"]) == 0
+def test_clean_check_changes_nothing(tmp_path, capsys):
+    """`spm clean --check` is a dry run: it names the unclean notebook, exits 1 and leaves every file as it was
+    (a learner's saved outputs are theirs)."""
+    import nbformat
+
+    from spmcourse.notebooks import code, new_notebook, write
+
+    course = tmp_path / "course"
+    (course / "notebooks").mkdir(parents=True)
+    nb = new_notebook([code("print(1)")])
+    nb.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n")]
+    nb.cells[0].execution_count = 1
+    write(nb, course / "notebooks" / "saved.ipynb")
+    before = (course / "notebooks" / "saved.ipynb").read_bytes()
+    assert cli.main(["clean", "--check", "--root", str(course)]) == 1
+    assert (course / "notebooks" / "saved.ipynb").read_bytes() == before
+    assert "saved.ipynb" in capsys.readouterr().out
+    assert cli.main(["clean", "--root", str(course)]) == 0
+    assert cli.main(["clean", "--check", "--root", str(course)]) == 0

@@ -91,7 +91,7 @@ def test_parallel_grading_equals_sequential_nbgrader_autograde(make_course):
     # the test cells' own failure messages reach the learner (spmcourse.checks makes them informative)
     ben = by["ben"].cells
     assert ben["q1_mrr_test"]["message"] == "mrr: counts only the Growth plan; sum over all three plans."
-    assert ben["q2_margin_test"]["message"] == "gross_margin(8, 2): is divided by the cost instead of the price."
+    assert ben["q2_margin_test"]["message"] == "growth_margin: is divided by the cost instead of the price."
     assert "round up" in ben["q3_payback_test"]["message"]
     assert by["cy"].cells["q1_mrr_test"]["message"] == "NameError: name 'mrr' is not defined"
     assert all(c["message"] == "" for c in by["ada"].cells.values())

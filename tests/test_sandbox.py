@@ -48,12 +48,12 @@ needs_bwrap = pytest.mark.skipif(shutil.which("bwrap") is None,
 # --- The fixture assignment -------------------------------------------------------------------------------------
 
 def master() -> nbformat.NotebookNode:
-    """Two questions: ``double`` (1 point, with a hidden test) and ``answer`` (2 points, checked with spmcourse)."""
+    """Two questions: ``doubled`` (1 point, with a hidden test) and ``answer`` (2 points, checked with spmcourse)."""
     return nbk.new_notebook([
         nbk.readonly("import os\nfrom spmcourse.checks import check_close", "setup", markdown=False),
-        nbk.md("Question 1: write `double(x)`."),
-        nbk.solution("def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION", "q1"),
-        nbk.tests("assert double(2) == 4\n### BEGIN HIDDEN TESTS\nassert double(21) == 42\n### END HIDDEN TESTS",
+        nbk.md("Question 1: set `doubled` to the list of 2 and 21, each doubled."),
+        nbk.solution("### BEGIN SOLUTION\ndoubled = [2 * x for x in (2, 21)]\n### END SOLUTION", "q1"),
+        nbk.tests("assert doubled[0] == 4\n### BEGIN HIDDEN TESTS\nassert doubled[1] == 42\n### END HIDDEN TESTS",
                   "q1_test", 1),
         nbk.md("Question 2: set `answer`."),
         nbk.solution("### BEGIN SOLUTION\nanswer = 42\n### END SOLUTION", "q2"),
@@ -69,7 +69,7 @@ def submission(release: nbformat.NotebookNode, *, q2: int = 42, attack: str | No
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         if grade_id == "q1":
-            cell.source = "def double(x):\n    return 2 * x"
+            cell.source = "doubled = [4, 42]"
         elif grade_id == "q2":
             cell.source = f"answer = {q2}"
     setup = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
