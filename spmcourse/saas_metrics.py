@@ -96,12 +96,14 @@ def logo_churn(subscriptions: pd.DataFrame, first, last, customers=None, segment
 
 def monthly_logo_churn(subscriptions: pd.DataFrame, first, last, customers=None, segment=None) -> float:
     """Pooled monthly logo churn: churned customers / customer-months at risk, over the period's months."""
+    subs = _filter(subscriptions, _segment_ids(customers, segment))
+    months = pd.date_range(previous_month(first), month_start(last), freq="MS")
+    active = subs[subs["month"].isin(months)].groupby("month")["customer_id"].agg(set)
     lost, at_risk = 0, 0
-    for month in pd.date_range(month_start(first), month_start(last), freq="MS"):
-        before = active_customers(subscriptions, previous_month(month), customers, segment)
-        now = active_customers(subscriptions, month, customers, segment)
-        lost += len(before - now)
-        at_risk += len(before)
+    for before, now in zip(months[:-1], months[1:]):
+        was, is_ = active.get(before, set()), active.get(now, set())
+        lost += len(was - is_)
+        at_risk += len(was)
     return lost / at_risk if at_risk else math.nan
 
 
@@ -168,16 +170,18 @@ def cac_payback_months(cac_value: float, arpa_value: float, gross_margin: float)
 def metric_tree(subscriptions, movements, customers, spend, first, last, *, segment=None,
                 gross_margin: float = 0.80) -> dict:
     """Every metric of the period in one flat dict (the data of the SaaS-metrics explorer and its KPI tree)."""
-    retention = revenue_retention(subscriptions, movements, first, last, customers, segment)
-    churn_m = monthly_logo_churn(subscriptions, first, last, customers, segment)
-    arpa_end = arpa(subscriptions, last, customers, segment)
+    ids = _segment_ids(customers, segment)
+    subs, moves = _filter(subscriptions, ids), _filter(movements, ids)  # filter once, then work on all rows
+    retention = revenue_retention(subs, moves, first, last)
+    churn_m = monthly_logo_churn(subs, first, last)
+    arpa_end = arpa(subs, last)
     cac_value = cac(spend, customers, first, last, segment)
     ltv_value = ltv(arpa_end, gross_margin, churn_m)
     return {
         "segment": segment or "all", "first": month_start(first), "last": month_start(last),
-        "mrr": mrr(subscriptions, last, customers, segment), "arr": arr(subscriptions, last, customers, segment),
-        "customers": len(active_customers(subscriptions, last, customers, segment)),
-        "logo_churn": logo_churn(subscriptions, first, last, customers, segment),
+        "mrr": mrr(subs, last), "arr": arr(subs, last),
+        "customers": len(active_customers(subs, last)),
+        "logo_churn": logo_churn(subs, first, last),
         "monthly_logo_churn": churn_m, **retention, "arpa": arpa_end, "cac": cac_value, "ltv": ltv_value,
         "ltv_to_cac": ltv_value / cac_value if cac_value else math.nan,
         "cac_payback_months": cac_payback_months(cac_value, arpa_end, gross_margin),
