@@ -46,6 +46,9 @@ DATASETS: tuple[str, ...] = (
     "competitors",
     "product_lines",
     "financial_plan",
+    "sales_marketing_spend",
+    "risk_register",
+    "sbom",
 )
 
 # One fixed seed per dataset. customers, subscriptions and mrr_movements come out of one simulation of the
@@ -60,6 +63,7 @@ _SEEDS: dict[str, int] = {
     "support_tickets": 2025_0115,
     "market": 2021_0101,
     "competitors": 2021_0102,
+    "sales_marketing_spend": 2022_0106,
 }
 
 # Columns that load() turns into datetimes.
@@ -72,6 +76,7 @@ _DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "survey_responses": ("response_date",),
     "pipeline": ("created_date", "stage_entered_date", "close_date"),
     "support_tickets": ("opened_at", "first_response_at", "resolved_at"),
+    "sales_marketing_spend": ("month",),
 }
 
 _DATE_FMT = "%Y-%m-%d"
@@ -258,6 +263,10 @@ def _build_all() -> dict[str, pd.DataFrame]:
     frames["product_lines"] = _product_lines(base)
     frames["competitors"] = _competitors(frames["market"], frames["product_lines"])
     frames["financial_plan"] = _financial_plan()
+    from spmcourse import casedata_performance as performance  # module 06
+    frames["sales_marketing_spend"] = performance.sales_marketing_spend(_rng("sales_marketing_spend"))
+    frames["risk_register"] = performance.risk_register()
+    frames["sbom"] = performance.sbom()
     missing = set(DATASETS) - set(frames)
     assert not missing, missing
     return frames
