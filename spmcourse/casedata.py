@@ -46,6 +46,7 @@ DATASETS: tuple[str, ...] = (
     "competitors",
     "product_lines",
     "financial_plan",
+    "swap_experiment",
 )
 
 # One fixed seed per dataset. customers, subscriptions and mrr_movements come out of one simulation of the
@@ -60,6 +61,7 @@ _SEEDS: dict[str, int] = {
     "support_tickets": 2025_0115,
     "market": 2021_0101,
     "competitors": 2021_0102,
+    "swap_experiment": 2025_1103,  # generator in casedata_experiments.py
 }
 
 # Columns that load() turns into datetimes.
@@ -72,6 +74,7 @@ _DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "survey_responses": ("response_date",),
     "pipeline": ("created_date", "stage_entered_date", "close_date"),
     "support_tickets": ("opened_at", "first_response_at", "resolved_at"),
+    "swap_experiment": ("assigned_date",),
 }
 
 _DATE_FMT = "%Y-%m-%d"
@@ -258,6 +261,9 @@ def _build_all() -> dict[str, pd.DataFrame]:
     frames["product_lines"] = _product_lines(base)
     frames["competitors"] = _competitors(frames["market"], frames["product_lines"])
     frames["financial_plan"] = _financial_plan()
+    from spmcourse import casedata_experiments  # module 03's experiment data
+
+    frames["swap_experiment"] = casedata_experiments.swap_experiment(_SEEDS["swap_experiment"])
     missing = set(DATASETS) - set(frames)
     assert not missing, missing
     return frames
