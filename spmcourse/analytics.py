@@ -11,7 +11,7 @@ Every convention that sources disagree on is a parameter with the course's defau
 - two-proportion z-test: pooled standard error, ``treatment - control``, two-sided unless told otherwise;
 - confidence interval of the difference: unpooled (Wald) standard error;
 - sample size and power: Cohen's effect size h = 2 asin(sqrt(p2)) - 2 asin(sqrt(p1)) with the normal
-  approximation (Cohen 1988), n per group rounded **up**.
+  approximation (Cohen 1988), n per group = 2 ((z_alpha + z_power) / h)^2 rounded **up**.
 
 Only the standard library's :class:`statistics.NormalDist` is used for normal quantiles, so no scipy is needed.
 
@@ -24,9 +24,9 @@ Examples
 0.0
 >>> z, p = two_proportion_ztest(100, 1000, 130, 1000)
 >>> round(z, 3), round(p, 4)
-(2.092, 0.0364)
+(2.103, 0.0355)
 >>> sample_size_per_group(0.10, 0.12)
-1915
+3835
 """
 from __future__ import annotations
 
@@ -230,11 +230,11 @@ def _z_alpha(alpha: float, alternative: str) -> float:
 
 def sample_size_per_group(p_control: float, p_treatment: float, *, alpha: float = 0.05, power: float = 0.80,
                           alternative: str = "two-sided") -> int:
-    """Users per group to detect p_control -> p_treatment: n = ((z_alpha + z_power) / h)^2, rounded **up**."""
+    """Users per group to detect p_control -> p_treatment: n = 2 ((z_alpha + z_power) / h)^2, rounded **up**."""
     h = abs(cohens_h(p_control, p_treatment))
     if h == 0:
         raise ValueError("the two rates are equal: no sample is large enough")
-    n = ((_z_alpha(alpha, alternative) + _NORMAL.inv_cdf(power)) / h) ** 2
+    n = 2 * ((_z_alpha(alpha, alternative) + _NORMAL.inv_cdf(power)) / h) ** 2
     return math.ceil(n - 1e-9)
 
 
@@ -257,7 +257,7 @@ def power_two_proportions(p_control: float, p_treatment: float, n_per_group: flo
 def minimum_detectable_effect(p_control: float, n_per_group: float, *, alpha: float = 0.05, power: float = 0.80,
                               alternative: str = "two-sided") -> float:
     """The smallest upward change of the rate (absolute, in rate units) detectable with ``n_per_group`` users."""
-    h = (_z_alpha(alpha, alternative) + _NORMAL.inv_cdf(power)) / math.sqrt(n_per_group)
+    h = (_z_alpha(alpha, alternative) + _NORMAL.inv_cdf(power)) * math.sqrt(2 / n_per_group)
     angle = math.asin(math.sqrt(p_control)) + h / 2
     return min(math.sin(angle), 1.0) ** 2 - p_control
 
