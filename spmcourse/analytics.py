@@ -92,18 +92,17 @@ def cohort_retention(subscriptions: pd.DataFrame, *, freq: str = "M", customers:
     if customers is not None:
         frame = frame[frame[id_column].isin(set(customers))]
     period = pd.to_datetime(frame[time_column]).dt.to_period(freq)
-    frame = pd.DataFrame({"id": frame[id_column].to_numpy(), "period": period.to_numpy()}).drop_duplicates()
+    ordinal = period.array.asi8  # consecutive integers per period, so differences are ages
+    frame = pd.DataFrame({"id": frame[id_column].to_numpy(), "period": ordinal}).drop_duplicates()
     last = pd.to_datetime(subscriptions[time_column]).max().to_period(freq)
-    cohort = frame.groupby("id")["period"].transform("min")
-    frame["cohort"] = cohort
-    frame["age"] = [(p - c).n for p, c in zip(frame["period"], frame["cohort"])]
-    active = frame.pivot_table(index="cohort", columns="age", values="id", aggfunc="nunique", fill_value=0)
-    cohorts = active.index
-    ages = range(0, max((last - cohorts.min()).n + 1, 1)) if len(cohorts) else range(0)
-    active = active.reindex(columns=list(ages), fill_value=0).astype(float)
-    for c in cohorts:
-        observed = (last - c).n
-        active.loc[c, [a for a in ages if a > observed]] = np.nan
+    frame["cohort"] = frame.groupby("id")["period"].transform("min")
+    frame["age"] = frame["period"] - frame["cohort"]
+    active = frame.groupby(["cohort", "age"])["id"].nunique().unstack(fill_value=0)
+    ages = list(range(0, int(last.ordinal - active.index.min()) + 1)) if len(active) else []
+    active = active.reindex(columns=ages, fill_value=0).astype(float)
+    unobserved = np.asarray(ages)[None, :] > (last.ordinal - active.index.to_numpy())[:, None]
+    active = active.mask(unobserved)
+    active.index = pd.PeriodIndex.from_ordinals(active.index.to_numpy(), freq=freq)
     active.columns.name = f"{'months' if freq == 'M' else 'quarters'} since first"
     active.index.name = "cohort"
     if absolute:
