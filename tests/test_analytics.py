@@ -249,3 +249,64 @@ def test_experiment_explorer_compute_plot_build(capsys):
     box.controls["effect"].value = 0.0
     assert capsys.readouterr().out.count("Figure") == 2
     plt.close("all")
+
+
+# --- the assignment's reference answers, recomputed with the package and statsmodels ----------------------------
+def test_assignment_reference_answers_agree_with_independent_implementations(swap):
+    trials = load("trial_funnel")
+    smb = trials[(trials["segment"] == "SMB") & (trials["signup_date"] <= "2025-12-17")].assign(started=True)
+    table = analytics.funnel_conversion(analytics.funnel_counts(smb, ["started"] + STEPS))
+    assert table["step_conversion"].iloc[1:].round(4).tolist() == [0.8572, 0.5377, 0.6764, 0.7248, 0.3541]
+    # question 2: +5 points at the last step brings the most paying customers; the biggest leak is elsewhere
+    assert table["lost"].idxmax() == "invited_team"
+    users, rates = table["users"].to_numpy(), table["step_conversion"].to_numpy()
+    gains = {STEPS[k - 1]: users[k - 1] * 0.05 * rates[k + 1:].prod() for k in range(1, 6)}
+    assert max(gains, key=gains.get) == "converted_to_paid"
+    brute = {}  # brute force: rebuild the funnel with one step raised and count paying customers
+    for k in range(1, 6):
+        lifted = rates.copy()
+        lifted[k] += 0.05
+        brute[STEPS[k - 1]] = users[0] * lifted[1:].prod() - users[-1]
+    assert all(math.isclose(brute[s], gains[s]) for s in STEPS)
+    # question 3: the package's cohort table for the 2024 monthly cohorts, ages 0-12, is fully observed
+    retention = analytics.cohort_retention(load("subscriptions"), freq="M")
+    block = retention.loc[pd.Period("2024-01", "M"):pd.Period("2024-12", "M"), 0:12]
+    assert block.shape == (12, 13) and block.notna().all().all()
+    # question 4
+    survey = load("survey_responses")
+    assert analytics.nps(survey.loc[survey["segment"] == "SMB", "nps"], decimals=1) == 19.5
+    # question 6: Enterprise guardrail, pooled two-sided z-test
+    ent = swap[swap["segment"] == "Enterprise"]
+    counts = ent.groupby("variant")["notifications_off"].agg(["sum", "count"])
+    z_sm, p_sm = proportions_ztest(counts["sum"][["treatment", "control"]], counts["count"][["treatment", "control"]])
+    assert (round(z_sm, 4), round(p_sm, 5)) == (2.7721, 0.00557)
+    # question 7: ceil of statsmodels' sample size
+    n_sm = NormalIndPower().solve_power(proportion_effectsize(0.077, 0.067), alpha=0.05, power=0.8, ratio=1.0)
+    assert math.ceil(n_sm) == analytics.sample_size_per_group(0.067, 0.077) == 10477
+
+
+@pytest.mark.parametrize("name,counts,decision", [
+    ("bulk_copy", (5000, 600, 150, 5000, 700, 160), "ship"),
+    ("dark_default", (3000, 450, 90, 3000, 470, 60), "stop"),
+    ("auto_reminders", (4000, 800, 120, 4000, 900, 170), "iterate"),
+    ("overtime_warning", (6000, 600, 180, 6000, 660, 185), "stop"),
+    ("shift_templates", (2500, 500, 100, 2500, 575, 60), "ship"),
+])
+def test_assignment_ship_rule_with_statsmodels(name, counts, decision):
+    n_c, x_c, g_c, n_t, x_t, g_t = counts
+    z_p, p_p = proportions_ztest([x_t, x_c], [n_t, n_c])
+    z_g, p_g = proportions_ztest([g_t, g_c], [n_t, n_c])
+    got = "stop" if not (z_p > 0 and p_p < 0.05) else ("iterate" if (z_g > 0 and p_g < 0.05) else "ship")
+    assert got == decision, name
+    if name == "overtime_warning":  # the trap: significant one-sided, not two-sided
+        assert proportions_ztest([x_t, x_c], [n_t, n_c], alternative="larger")[1] < 0.05 < p_p
+    if name == "shift_templates":  # the guardrail moves significantly, but down
+        assert z_g < 0 and p_g < 0.05
+
+
+def test_assignment_autofill_regions_show_simpsons_reversal():
+    regions = {"EU": (3000, 900, 600, 192), "UK": (1000, 150, 1000, 160), "NA": (600, 54, 3000, 240)}
+    own = {r: x_t / n_t - x_c / n_c for r, (n_c, x_c, n_t, x_t) in regions.items()}
+    totals = np.sum(list(regions.values()), axis=0)
+    pooled = totals[3] / totals[2] - totals[1] / totals[0]
+    assert pooled < 0 and own["EU"] > 0 and own["UK"] > 0 and own["NA"] < 0
