@@ -51,8 +51,8 @@ def plot_cohorts(result: dict, ax=None):
     curves = fig.add_axes([0.60, 0.14, 0.37, 0.74])
     table = result["table"]
     unit = "month" if result["freq"] == "M" else "quarter"
-    cmap = plt.get_cmap("Blues").copy()
-    cmap.set_bad("white")  # not yet observed; 0 % retained is pale blue (vmin below 0), not white
+    # not yet observed: white; 0 % retained is pale blue (vmin below 0), not white
+    cmap = plt.get_cmap("Blues").with_extremes(bad="white")
     image = ax.imshow(table.to_numpy(dtype=float), aspect="auto", cmap=cmap, vmin=-0.15, vmax=1,
                       interpolation="nearest")
     step = max(1, len(table) // 8)
