@@ -49,6 +49,7 @@ DATASETS: tuple[str, ...] = (
     "sales_marketing_spend",
     "risk_register",
     "sbom",
+    "swap_experiment",
 )
 
 # One fixed seed per dataset. customers, subscriptions and mrr_movements come out of one simulation of the
@@ -64,6 +65,7 @@ _SEEDS: dict[str, int] = {
     "market": 2021_0101,
     "competitors": 2021_0102,
     "sales_marketing_spend": 2022_0106,
+    "swap_experiment": 2025_1103,  # generator in casedata_experiments.py
 }
 
 # Columns that load() turns into datetimes.
@@ -77,6 +79,7 @@ _DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "pipeline": ("created_date", "stage_entered_date", "close_date"),
     "support_tickets": ("opened_at", "first_response_at", "resolved_at"),
     "sales_marketing_spend": ("month",),
+    "swap_experiment": ("assigned_date",),
 }
 
 _DATE_FMT = "%Y-%m-%d"
@@ -267,6 +270,9 @@ def _build_all() -> dict[str, pd.DataFrame]:
     frames["sales_marketing_spend"] = performance.sales_marketing_spend(_rng("sales_marketing_spend"))
     frames["risk_register"] = performance.risk_register()
     frames["sbom"] = performance.sbom()
+    from spmcourse import casedata_experiments  # module 03's experiment data
+
+    frames["swap_experiment"] = casedata_experiments.swap_experiment(_SEEDS["swap_experiment"])
     missing = set(DATASETS) - set(frames)
     assert not missing, missing
     return frames
