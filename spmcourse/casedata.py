@@ -46,6 +46,10 @@ DATASETS: tuple[str, ...] = (
     "competitors",
     "product_lines",
     "financial_plan",
+    "portfolio_markets",
+    "initiatives",
+    "entry_markets",
+    "cloud_adoption",
 )
 
 # One fixed seed per dataset. customers, subscriptions and mrr_movements come out of one simulation of the
@@ -60,6 +64,7 @@ _SEEDS: dict[str, int] = {
     "support_tickets": 2025_0115,
     "market": 2021_0101,
     "competitors": 2021_0102,
+    "cloud_adoption": 2015_0101,  # module 02: spmcourse/casedata_strategy.py (ADOPTION_SEED)
 }
 
 # Columns that load() turns into datetimes.
@@ -258,6 +263,8 @@ def _build_all() -> dict[str, pd.DataFrame]:
     frames["product_lines"] = _product_lines(base)
     frames["competitors"] = _competitors(frames["market"], frames["product_lines"])
     frames["financial_plan"] = _financial_plan()
+    from spmcourse import casedata_strategy  # module 02's datasets
+    frames.update(casedata_strategy.build(frames["market"], frames["competitors"]))
     missing = set(DATASETS) - set(frames)
     assert not missing, missing
     return frames
