@@ -214,3 +214,92 @@ def test_tam_sam_som():
     sizes = market.tam_sam_som(18_000, 60 * 9.0 * 12, serviceable_share=0.5, obtainable_share=0.035)
     assert sizes["som"] == pytest.approx(18_000 * 60 * 108 * 0.5 * 0.035)
     assert sizes["tam"] > sizes["sam"] > sizes["som"]
+
+
+# --- explorers -------------------------------------------------------------------------------------------------
+import time  # noqa: E402
+
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from spmcourse.explorers import diffusion, portfolio  # noqa: E402
+from spmcourse.explorers import market as market_explorer  # noqa: E402
+
+
+def test_market_funnel_is_the_bottom_up_count():
+    m = casedata.load("market")
+    r = market_explorer.compute_market_funnel(m, segments=["Mid-Market"], regions=["EU", "UK"], price=9.0,
+                                              obtainable_share=0.05)
+    cells = m[(m["year"] == 2025) & (m["segment"] == "Mid-Market") & m["region"].isin(["EU", "UK"])]
+    assert r["sam"] == pytest.approx(cells["potential_customers"].sum() * 120 * 9 * 12)
+    assert r["som"] == pytest.approx(r["sam"] * 0.05)
+    assert r["spend_today"] == pytest.approx(cells["market_revenue_eur"].sum())
+    everything = m[m["year"] == 2025]
+    tam = sum(everything.loc[everything["segment"] == s, "potential_customers"].sum() * n * 108
+              for s, n in market_explorer.DEFAULT_SEATS.items())
+    assert r["tam"] == pytest.approx(tam)
+    fig, ax = plt.subplots()
+    market_explorer.plot_market_funnel(r, ax)
+    assert "€9.00" in ax.get_title()
+    plt.close(fig)
+
+
+def test_diffusion_compute_and_plot():
+    r = diffusion.compute_diffusion(0.011, 0.42, 240_000, years=20, start_year=2015)
+    assert r["table"]["new"].idxmax() == math.floor(r["peak_time"])
+    assert r["table"]["cumulative"].iloc[-1] == pytest.approx(strategy.bass_cumulative(20, 0.011, 0.42, 240_000))
+    fig, ax = plt.subplots()
+    diffusion.plot_diffusion(r, ax, casedata.load("cloud_adoption"))
+    assert f"peak in {r['peak_year']}" in ax.get_title()
+    plt.close(fig)
+
+
+def test_portfolio_compute_and_plot():
+    table = strategy.bcg_table(casedata.load("portfolio_markets"), casedata.load("product_lines"))
+    loose = portfolio.compute_portfolio(table, growth_cutoff=0.12)
+    assert loose.loc["Kestrel Shifts", "quadrant"] == "Dog"
+    fig, ax = plt.subplots()
+    portfolio.plot_portfolio(portfolio.compute_portfolio(table), ax)
+    assert ax.get_xscale() == "log" and ax.get_xlim()[0] > ax.get_xlim()[1]
+    plt.close(fig)
+
+
+def test_builders_react_to_their_controls(capsys):
+    box = market_explorer.build_market_explorer(casedata.load("market"))
+    capsys.readouterr()
+    box.controls["price"].value = 12.0
+    assert capsys.readouterr().out.count("Figure") == 1
+    box.controls["regions"].value = ("NA",)
+    assert capsys.readouterr().out.count("Figure") == 1
+    box = diffusion.build_diffusion_explorer(casedata.load("cloud_adoption"))
+    capsys.readouterr()
+    box.controls["q"].value = 0.6
+    assert capsys.readouterr().out.count("Figure") == 1
+    table = strategy.bcg_table(casedata.load("portfolio_markets"), casedata.load("product_lines"))
+    box = portfolio.build_portfolio_explorer(table)
+    capsys.readouterr()
+    box.controls["growth_cutoff"].value = 0.2
+    assert capsys.readouterr().out.count("Figure") == 1
+    plt.close("all")
+
+
+def test_explorer_updates_are_fast():
+    m = casedata.load("market")
+    table = strategy.bcg_table(casedata.load("portfolio_markets"), casedata.load("product_lines"))
+    cases = [
+        lambda ax: market_explorer.plot_market_funnel(market_explorer.compute_market_funnel(
+            m, segments=["SMB"], regions=["EU"], price=9.0, obtainable_share=0.05), ax),
+        lambda ax: diffusion.plot_diffusion(diffusion.compute_diffusion(0.01, 0.4, 240_000), ax),
+        lambda ax: portfolio.plot_portfolio(portfolio.compute_portfolio(table), ax),
+    ]
+    for case in cases:
+        best = math.inf
+        for _ in range(5):
+            start = time.perf_counter()
+            fig, ax = plt.subplots(figsize=(7.5, 3.6))
+            case(ax)
+            best = min(best, time.perf_counter() - start)
+            plt.close(fig)
+        assert best < 0.15, f"the fastest update took {best * 1000:.0f} ms"
