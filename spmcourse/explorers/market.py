@@ -70,7 +70,7 @@ def plot_market_funnel(result: dict, ax=None):
     return ax
 
 
-def build_market_explorer(market: pd.DataFrame, *, segments=("Mid-Market", "Enterprise"), regions=("EU", "UK"),
+def build_market_explorer(market: pd.DataFrame, *, segments=("Mid-Market", "Enterprise"), regions=("EU", "UK", "NA"),
                           price: float = 9.0, obtainable_share: float = 0.05):
     """Segment and region pickers, price and winnable-share sliders wired to the funnel; returns the container."""
     import ipywidgets as widgets
