@@ -57,6 +57,7 @@ def plot_portfolio(table: pd.DataFrame, ax=None, *, share_cutoff: float = strate
     span = table["market_growth"]
     ax.set_ylim(min(span.min(), growth_cutoff) - 0.08, max(span.max(), growth_cutoff) + 0.1)
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:g}"))
     decorate(ax, title="BCG growth-share matrix (bubble area = 2025 revenue)",
              xlabel="relative market share (log scale; high on the left)", ylabel="market growth 2025")
     return ax
