@@ -303,3 +303,62 @@ def test_explorer_updates_are_fast():
             best = min(best, time.perf_counter() - start)
             plt.close(fig)
         assert best < 0.15, f"the fastest update took {best * 1000:.0f} ms"
+
+
+# --- the assignment's data properties (revised estimates, the board's 12 % cut-off) ------------------------------
+def _revised():
+    table = casedata.load("initiatives").set_index("initiative_id")
+    table.loc["I5", "p_technical"] = 0.4
+    table.loc["I2", "development_cost_eur"] = 600_000.0
+    return strategy.ecv_table(table.reset_index()).set_index("initiative_id")
+
+
+def test_assignment_bcg_with_the_boards_cutoff_is_unambiguous():
+    table = strategy.bcg_table(casedata.load("portfolio_markets"), casedata.load("product_lines"), growth_cutoff=0.12)
+    assert table["quadrant"].to_dict() == {"Kestrel Shifts": "Dog", "Kestrel Timeclock": "Dog",
+                                           "Payroll Connect": "Star", "Kestrel Insights": "Question Mark"}
+    assert (abs(table["market_growth"] - 0.12) > 0.01).all()
+
+
+def test_assignment_portfolio_is_unique_and_beats_the_ranking():
+    t = _revised()
+    values, costs = t["ecv"].tolist(), t["development_cost_eur"].tolist()
+    best, best_set = _brute_force(values, costs, 2_200_000)
+    optima = [s for k in range(9) for s in combinations(range(8), k)
+              if sum(costs[i] for i in s) <= 2_200_000 and abs(sum(values[i] for i in s) - best) < 1]
+    assert len(optima) == 1 and [t.index[i] for i in best_set] == ["I2", "I3", "I5", "I7"]
+    assert best == pytest.approx(2_175_000)
+    greedy = strategy.greedy_portfolio(values, costs, 2_200_000)
+    assert sum(values[i] for i in greedy) == pytest.approx(1_892_000)
+
+
+def test_assignment_fund_rule_differs_from_every_shortcut():
+    t = _revised()
+    ok = (t["development_cost_eur"] <= 1_300_000) & (t["p_technical"] * t["p_commercial"] >= 0.30) & (t["ecv"] > 0)
+    chosen = t.loc[ok, "ecv"].idxmax()
+    assert chosen == "I7"
+    assert t["npv_if_success_eur"].idxmax() != chosen                                          # the CEO's pick
+    assert t.loc[t["development_cost_eur"] <= 1_300_000, "ecv"].idxmax() != chosen             # no risk policy
+    assert t.loc[ok, "productivity_index"].idxmax() != chosen                                  # ratio instead of ECV
+    margin = (t["p_technical"] * t["p_commercial"] - 0.30).abs()
+    assert (margin > 0.01).all()
+
+
+def test_assignment_merger_verdict_depends_on_leaving_out_others():
+    c = casedata.load("competitors").query("year == 2025").set_index("competitor")["market_share"] * 100
+    named = c.drop("Others")
+    i, j = list(named.index).index("Shiftora"), list(named.index).index("Planwerk")
+    assert market.merger_presumption(named, i, j) == "not presumed"
+    assert 25 < named["Shiftora"] + named["Planwerk"] < 30
+    k, l = list(c.index).index("Shiftora"), list(c.index).index("Planwerk")
+    assert market.merger_presumption(c, k, l) == "presumed (HHI test)"
+
+
+def test_assignment_bass_and_cagr_answers():
+    assert strategy.bass_peak_time(0.04, 0.45) == pytest.approx(math.log(0.45 / 0.04) / 0.49)
+    assert float(strategy.bass_cumulative(5, 0.04, 0.45, 400)) == pytest.approx(185.4486, abs=1e-3)
+    assert strategy.bass_per_period(5, 0.04, 0.45, 400).sum() == pytest.approx(185.4486, abs=1e-3)
+    m = casedata.load("market")
+    na = m[m["region"] == "NA"].groupby("year")["market_revenue_eur"].sum()
+    rate = market.cagr(na[2022], na[2025], 3)
+    assert na[2022] * (1 + rate) ** 3 == pytest.approx(na[2025])
