@@ -50,6 +50,10 @@ DATASETS: tuple[str, ...] = (
     "risk_register",
     "sbom",
     "swap_experiment",
+    "portfolio_markets",
+    "initiatives",
+    "entry_markets",
+    "cloud_adoption",
 )
 
 # One fixed seed per dataset. customers, subscriptions and mrr_movements come out of one simulation of the
@@ -66,6 +70,7 @@ _SEEDS: dict[str, int] = {
     "competitors": 2021_0102,
     "sales_marketing_spend": 2022_0106,
     "swap_experiment": 2025_1103,  # generator in casedata_experiments.py
+    "cloud_adoption": 2015_0101,  # module 02: spmcourse/casedata_strategy.py (ADOPTION_SEED)
 }
 
 # Columns that load() turns into datetimes.
@@ -273,6 +278,8 @@ def _build_all() -> dict[str, pd.DataFrame]:
     from spmcourse import casedata_experiments  # module 03's experiment data
 
     frames["swap_experiment"] = casedata_experiments.swap_experiment(_SEEDS["swap_experiment"])
+    from spmcourse import casedata_strategy  # module 02's datasets
+    frames.update(casedata_strategy.build(frames["market"], frames["competitors"]))
     missing = set(DATASETS) - set(frames)
     assert not missing, missing
     return frames
