@@ -46,6 +46,12 @@ DATASETS: tuple[str, ...] = (
     "competitors",
     "product_lines",
     "financial_plan",
+    "perceptions",
+    "delivery_models",
+    "service_components",
+    "vendor_offers",
+    "pairwise_judgements",
+    "partners",
 )
 
 # One fixed seed per dataset. customers, subscriptions and mrr_movements come out of one simulation of the
@@ -60,6 +66,8 @@ _SEEDS: dict[str, int] = {
     "support_tickets": 2025_0115,
     "market": 2021_0101,
     "competitors": 2021_0102,
+    "perceptions": 2025_0401,
+    "partners": 2025_0402,
 }
 
 # Columns that load() turns into datetimes.
@@ -258,9 +266,19 @@ def _build_all() -> dict[str, pd.DataFrame]:
     frames["product_lines"] = _product_lines(base)
     frames["competitors"] = _competitors(frames["market"], frames["product_lines"])
     frames["financial_plan"] = _financial_plan()
+    frames.update(_strategy_options())
     missing = set(DATASETS) - set(frames)
     assert not missing, missing
     return frames
+
+
+def _strategy_options() -> dict[str, pd.DataFrame]:
+    """Module 04's datasets (positioning, delivery, sourcing, ecosystem): see casedata_strategy_options."""
+    from spmcourse import casedata_strategy_options as options
+
+    return {"perceptions": options.perceptions(_rng("perceptions")), "delivery_models": options.delivery_models(),
+            "service_components": options.service_components(), "vendor_offers": options.vendor_offers(),
+            "pairwise_judgements": options.pairwise_judgements(), "partners": options.partners(_rng("partners"))}
 
 
 # --- small helpers --------------------------------------------------------------------------------------------
