@@ -30,7 +30,7 @@ PERCEPTION_ATTRIBUTES = ("ease_of_use", "scheduling_depth", "integrations", "dat
                          "support_quality")
 #: The central mean ratings; the generator adds a little sampling noise.
 _PERCEPTION_MEANS = {
-    "Kestrel Software": (5.9, 4.6, 5.7, 3.9, 5.0, 5.3),
+    "Kestrel Software": (5.9, 4.6, 5.7, 3.9, 4.9, 5.3),
     "Shiftora": (5.5, 5.3, 5.0, 3.6, 4.4, 4.8),
     "Timberline WFM": (3.2, 6.1, 4.1, 6.4, 3.6, 4.4),
     "Rotaflow": (5.6, 4.4, 4.0, 3.5, 5.6, 3.9),
@@ -99,7 +99,7 @@ def service_components() -> pd.DataFrame:
 #: Scores 1-10 on the four selection criteria, from a two-week evaluation.
 _OFFERS = [
     ("Make (in-house team)", "make", 420_000, 18.0, True, 8, 9, 9, 6),
-    ("Open-source library + own pipeline", "open source", 260_000, 30.0, True, 6, 7, 8, 5),
+    ("Open-source library + own pipeline", "open source", 400_000, 22.0, True, 6, 7, 8, 5),
     ("Foresight API", "buy", 60_000, 140.0, False, 9, 8, 7, 8),
     ("Demandly", "buy", 90_000, 120.0, True, 7, 8, 8, 7),
     ("Prognos Cloud", "buy", 40_000, 160.0, True, 8, 7, 7, 9),
