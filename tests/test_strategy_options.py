@@ -284,3 +284,45 @@ def test_ahp_explorer_computes_plots_and_reacts(data, capsys):
     box.controls["p0"].value = 8
     assert capsys.readouterr().out.count("Figure") == 1
     plt.close("all")
+
+
+# --- the properties the assignment relies on ------------------------------------------------------------------
+def test_assignment_data_properties(data):
+    rev = data["market"].pivot_table(index=["segment", "region"], columns="year", values="market_revenue_eur")
+    gain, rate, size = rev[2025] - rev[2021], (rev[2025] / rev[2021]) - 1, rev[2025]
+    assert len({gain.idxmax(), rate.idxmax(), size.idxmax()}) == 3          # q1 target: the rule matters
+    share = data["competitors"].pivot(index="competitor", columns="year", values="market_share")
+    change = (share[2025] - share[2021]).drop(["Kestrel Software", "Others"])
+    assert change.idxmin() == "Timberline WFM" and change.idxmax() == "Shiftora"
+    p = data["perceptions"].set_index("vendor")[ATTRIBUTES].astype(float)
+    lead = (p.loc["Kestrel Software"] - p.loc["Timberline WFM"]).sort_values()
+    assert lead.index[-1] == "ease_of_use" and lead.iloc[-1] - lead.iloc[-2] > 0.5
+    assert lead.index[0] == "data_control"                                  # the sign-reversal mistake differs
+    q2 = positioning.perceptual_distances(data["perceptions"], "Kestrel Software", ["integrations", "data_control"])
+    assert q2.index[0] == "Shiftora" and q2.iloc[1] - q2.iloc[0] > 0.5
+    # q6: the new per-site fee flips the decision at the low forecast
+    offers = data["vendor_offers"].set_index("option")
+    make_low = sourcing.annual_cost(offers.loc["Make (in-house team)", "fixed_cost_eur_per_year"],
+                                    offers.loc["Make (in-house team)", "variable_cost_eur_per_site"], 3_000)
+    assert sourcing.annual_cost(90_000, 120, 3_000) < make_low < sourcing.annual_cost(90_000, 135, 3_000)
+    # q7-q9: the CTO is consistent, and each plausible slip picks another winner
+    cto = pd.DataFrame([("accuracy", "integration", "integration", 3), ("accuracy", "compliance", "compliance", 2),
+                        ("accuracy", "viability", "viability", 2), ("integration", "compliance", "integration", 3),
+                        ("integration", "viability", "integration", 2), ("compliance", "viability", "compliance", 2)],
+                       columns=["criterion_a", "criterion_b", "preferred", "intensity"])
+    m = sourcing.pairwise_matrix(cto, CRITERIA)
+    assert 0.04 < sourcing.consistency_ratio(m) < 0.07
+    w_cto, _ = power_iteration(m)
+    j = data["pairwise_judgements"]
+    w = {k: power_iteration(sourcing.pairwise_matrix(g, CRITERIA))[0] for k, g in j.groupby("judge")}
+    scores = offers.rename(columns={f"score_{c}": c for c in CRITERIA})
+    eligible = scores[(scores["kind"] == "buy") & scores["eu_data_residency"]]
+
+    def best(table, weights):
+        return sourcing.weighted_scores(table, dict(zip(CRITERIA, weights))).idxmax()
+
+    trusted = (w["product_manager"] + w_cto) / 2
+    assert best(eligible, trusted) == "Demandly"
+    assert best(eligible, (w["product_manager"] + w_cto + w["sales_director"]) / 3) == "Prognos Cloud"
+    assert best(scores[scores["kind"] == "buy"], trusted) == "Foresight API"
+    assert best(scores, trusted) == "Make (in-house team)"
