@@ -54,6 +54,12 @@ DATASETS: tuple[str, ...] = (
     "initiatives",
     "entry_markets",
     "cloud_adoption",
+    "perceptions",
+    "delivery_models",
+    "service_components",
+    "vendor_offers",
+    "pairwise_judgements",
+    "partners",
 )
 
 # One fixed seed per dataset. customers, subscriptions and mrr_movements come out of one simulation of the
@@ -71,6 +77,8 @@ _SEEDS: dict[str, int] = {
     "sales_marketing_spend": 2022_0106,
     "swap_experiment": 2025_1103,  # generator in casedata_experiments.py
     "cloud_adoption": 2015_0101,  # module 02: spmcourse/casedata_strategy.py (ADOPTION_SEED)
+    "perceptions": 2025_0401,
+    "partners": 2025_0402,
 }
 
 # Columns that load() turns into datetimes.
@@ -280,9 +288,19 @@ def _build_all() -> dict[str, pd.DataFrame]:
     frames["swap_experiment"] = casedata_experiments.swap_experiment(_SEEDS["swap_experiment"])
     from spmcourse import casedata_strategy  # module 02's datasets
     frames.update(casedata_strategy.build(frames["market"], frames["competitors"]))
+    frames.update(_strategy_options())
     missing = set(DATASETS) - set(frames)
     assert not missing, missing
     return frames
+
+
+def _strategy_options() -> dict[str, pd.DataFrame]:
+    """Module 04's datasets (positioning, delivery, sourcing, ecosystem): see casedata_strategy_options."""
+    from spmcourse import casedata_strategy_options as options
+
+    return {"perceptions": options.perceptions(_rng("perceptions")), "delivery_models": options.delivery_models(),
+            "service_components": options.service_components(), "vendor_offers": options.vendor_offers(),
+            "pairwise_judgements": options.pairwise_judgements(), "partners": options.partners(_rng("partners"))}
 
 
 # --- small helpers --------------------------------------------------------------------------------------------
