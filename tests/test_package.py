@@ -21,7 +21,14 @@ MODULES = sorted(info.name for info in pkgutil.walk_packages(spmcourse.__path__,
 DOCUMENTED = {"spmcourse.checks", "spmcourse.framework", "spmcourse.plots", "spmcourse.casedata",
               "spmcourse.explorers.casedata", "spmcourse.finance", "spmcourse.explorers.business_case",
               "spmcourse.pricing", "spmcourse.explorers.pricing", "spmcourse.planning",
-              "spmcourse.explorers.prioritisation", "spmcourse.roadmap", "spmcourse.explorers.roadmap"}
+              "spmcourse.explorers.prioritisation", "spmcourse.roadmap", "spmcourse.explorers.roadmap",
+              # modules 02, 03, 04 and 06
+              "spmcourse.strategy", "spmcourse.market", "spmcourse.casedata_strategy", "spmcourse.explorers.market",
+              "spmcourse.explorers.diffusion", "spmcourse.explorers.portfolio", "spmcourse.analytics",
+              "spmcourse.explorers.cohorts", "spmcourse.explorers.experiment", "spmcourse.positioning",
+              "spmcourse.delivery", "spmcourse.sourcing", "spmcourse.ecosystem", "spmcourse.explorers.tco",
+              "spmcourse.explorers.ahp", "spmcourse.saas_metrics", "spmcourse.risk", "spmcourse.licensing",
+              "spmcourse.explorers.saas_metrics", "spmcourse.explorers.monte_carlo", "spmcourse.isolation"}
 
 
 def test_documented_modules_exist():
