@@ -126,6 +126,11 @@ def _secure_layout() -> None:
                          f"{GRADERS_GROUP!r} with the instructors {sorted(INSTRUCTORS)} in it (deploy/README.md, "
                          "step 2).") from None
     _apply(HUB_DIR, 0, 0, 0o755)
+    # the hub's database (user names, hashed tokens): JupyterHub would create it with the umask's mode (0644)
+    fd = os.open(HUB_DIR / "jupyterhub.sqlite", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    os.fchown(fd, 0, 0)
+    os.fchmod(fd, 0o600)
+    os.close(fd)
     _apply(EXCHANGE, 0, 0, 0o1777)
     course = EXCHANGE / COURSE_ID
     _apply(course, owner, graders, 0o755, create=True)

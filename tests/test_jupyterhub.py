@@ -394,6 +394,7 @@ def _students_cannot_read_what_is_not_theirs(client, course, hub_dir, accounts, 
         "the gradebook": (course / "gradebook.db", "read"),
         "the software copy's source/": (kit.REPO / "source", "list"),
         "the exchange's inbound folder": (exchange / "inbound", "list"),
+        "the hub's database": (hub_dir / "jupyterhub.sqlite", "read"),
         "bob's submission folder": (submissions[bob], "list"),
         "bob's submitted notebook": (submissions[bob] / "exercises.ipynb", "read"),
         # what a student must reach
@@ -415,6 +416,7 @@ def _students_cannot_read_what_is_not_theirs(client, course, hub_dir, accounts, 
 
     assert mode(course)[1:] == (graders, "0o2770")
     assert mode(hub_dir / "exchange") == (0, 0, "0o1777")
+    assert mode(hub_dir / "jupyterhub.sqlite") == (0, 0, "0o600")
     assert mode(exchange / "inbound") == (accounts.uid("teacher"), graders, "0o2773")
     assert mode(exchange / "outbound")[1:] == (graders, "0o755")
     assert mode(submissions[bob]) == (accounts.uid("bob"), graders, "0o770")
