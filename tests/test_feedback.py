@@ -174,3 +174,24 @@ def test_feedback_copies_no_link_and_nothing_but_the_html(make_fixture_course):
     assert sorted(p.name for p in out.iterdir()) == [f"{kit.NOTEBOOK}.html", "submission_secret.txt",
                                                      "timestamp.txt"]
     assert (out / "submission_secret.txt").read_text() == "s3cret"
+
+
+def test_the_course_grading_command_writes_the_same_feedback(make_fixture_course):
+    """``spm grade-cohort`` makes feedback through nbgrader's GenerateFeedback with the course's config: the same
+    preprocessors apply."""
+    import subprocess
+
+    course = make_fixture_course()
+    kit.submit(course, "ben", kit.student_notebook(course, "wrong"))
+    result = subprocess.run([sys.executable, "-m", "spmcourse.cli", "grade-cohort", kit.ASSIGNMENT], cwd=course,
+                            env=kit.env(), capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = _text(course / "feedback" / "ben" / kit.ASSIGNMENT / f"{kit.NOTEBOOK}.html")
+    assert "gross_margin(8, 2): is divided by the cost instead of the price." in text
+    assert "# Checks for question 2 (code hidden)" in text
+    for code in ("_expected_q1", "check_close(gross_margin(8, 2)", "payback_months(90, 40) == 3",
+                 'check_number(gross_margin(10, 4), "gross_margin(10, 4)")', "Model answer", "MARK SCHEME"):
+        assert code not in text
+    assert sorted(p.name for p in (course / "feedback" / "ben" / kit.ASSIGNMENT).iterdir()) == \
+        [f"{kit.NOTEBOOK}.html", "timestamp.txt"]
+    assert kit.leftover_processes() == []
