@@ -8,7 +8,8 @@ plain ``nbgrader generate_feedback``, the formgrader and ``spm grade-cohort``.
 
 - :class:`HideTestCode`: the source of every autograded test cell becomes one neutral line; of its outputs only
   what the cell printed and, for a failed check, the error's type and message are kept (no traceback frames,
-  which quote code, and no warnings on stderr, which quote the line that raised them).
+  which quote code, no warnings on stderr, which quote the line that raised them, and no line of the cell's code
+  that the student's code made it print or raise).
 - :class:`HideMarkScheme`: removes everything between ``=== BEGIN MARK SCHEME ===`` and ``=== END MARK SCHEME ===``
   (model answers included) unless the instructor sets ``c.HideMarkScheme.show_in_feedback = True``.
 
@@ -48,15 +49,23 @@ def _question(grade_id: str) -> str:
     return f"question {m.group(1)}" if m else grade_id
 
 
-def _plain_output(output):
-    """What of one output of a test cell a student may see, or None: printed text and error messages only."""
+def _plain_output(output, code_lines: set):
+    """What of one output of a test cell a student may see, or None: printed text and error messages only.
+
+    The student's code runs in the same kernel and can make the cell print or raise anything, its own source
+    included (an IPython ``pre_run_cell`` hook): lines of the cell's code are dropped from what it printed, and a
+    message that quotes one is withheld. Code encoded some other way is not recognised (docs/sandbox.md).
+    """
     kind = output.get("output_type")
     if kind == "stream" and output.get("name") == "stdout":
-        return output
+        kept = [ln for ln in output.get("text", "").splitlines(keepends=True) if ln.strip() not in code_lines]
+        return {**output, "text": "".join(kept)} if kept else None
     if kind == "error":
-        message = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}".rstrip(": ")
-        return {"output_type": "error", "ename": output.get("ename", "Error"), "evalue": output.get("evalue", ""),
-                "traceback": [message]}
+        ename, evalue = output.get("ename", "Error"), output.get("evalue", "")
+        if any(line in evalue for line in code_lines):
+            evalue = "(message not shown: it quotes the test's code)"
+        return {"output_type": "error", "ename": ename, "evalue": evalue,
+                "traceback": [f"{ename}: {evalue}" if evalue else ename]}
     if kind == "stream":  # stderr: warnings quote the source line that raised them
         return {"output_type": "stream", "name": "stderr",
                 "text": "The checks wrote a warning or an error message (not shown); it counts as a failure.\n"}
@@ -68,9 +77,11 @@ class HideTestCode(NbGraderPreprocessor):
 
     def preprocess_cell(self, cell, resources, cell_index):
         if cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell):
+            code_lines = {ln.strip() for ln in cell.source.splitlines() if len(ln.strip()) >= 8}
             grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
             cell.source = f"# Checks for {_question(grade_id)} (code hidden)"
-            cell.outputs = [kept for kept in map(_plain_output, cell.get("outputs", [])) if kept is not None]
+            outputs = (_plain_output(out, code_lines) for out in cell.get("outputs", []))
+            cell.outputs = [out for out in outputs if out is not None]
         return cell, resources
 
 

@@ -195,3 +195,26 @@ def test_the_course_grading_command_writes_the_same_feedback(make_fixture_course
     assert sorted(p.name for p in (course / "feedback" / "ben" / kit.ASSIGNMENT).iterdir()) == \
         [f"{kit.NOTEBOOK}.html", "timestamp.txt"]
     assert kit.leftover_processes() == []
+
+
+def test_test_code_printed_or_raised_by_the_students_code_is_not_shown(make_fixture_course):
+    """The student's code shares the kernel with the tests: a hook that prints every cell's source, or an answer
+    that raises with its caller's source as the message, must not carry the test code into the feedback."""
+    course = make_fixture_course()
+    leaky = {
+        "q1_mrr": kit.ANSWERS["q1_mrr"]["right"] + "\nget_ipython().events.register("
+                                                   "'pre_run_cell', lambda info: print(info.raw_cell))",
+        "q2_margin": "import inspect, sys\ndef gross_margin(price, cost):\n"
+                     "    raise ValueError(inspect.getsource(sys._getframe(1)))",
+    }
+    kit.submit(course, "mal", kit.student_notebook(course, leaky))
+    kit.nbgrader(course, "autograde", kit.ASSIGNMENT, "--force")
+    autograded = (course / "autograded" / "mal" / kit.ASSIGNMENT / f"{kit.NOTEBOOK}.ipynb").read_text()
+    assert "_expected_q1 = 6.0 * 120" in autograded  # the recipe works: the outputs carry the test code
+    kit.nbgrader(course, "generate_feedback", kit.ASSIGNMENT, "--force")
+    text = _text(course / "feedback" / "mal" / kit.ASSIGNMENT / f"{kit.NOTEBOOK}.html")
+    for code in ("_expected_q1", "check_close(gross_margin(8, 2)", "payback_months(90, 40) == 3",
+                 'check_number(gross_margin(10, 4), "gross_margin(10, 4)")', "BEGIN HIDDEN TESTS"):
+        assert code not in text
+    assert "ValueError: (message not shown: it quotes the test's code)" in text
+    assert "Question 1: visible checks passed." in text  # what the test itself printed stays
