@@ -422,6 +422,11 @@ def _students_cannot_read_what_is_not_theirs(client, course, hub_dir, accounts, 
     assert mode(submissions[bob]) == (accounts.uid("bob"), graders, "0o770")
     assert mode(submissions[bob] / "exercises.ipynb") == (accounts.uid("bob"), graders, "0o640")
 
+    # the instructor still collects both submissions (the graders' group reads them)
+    accounts.run_as("teacher", python, "nbgrader", "collect", A, cwd=course, SPM_EXCHANGE=hub_dir / "exchange")
+    for student in (alice, bob):
+        assert (course / "submitted" / student / A / "exercises.ipynb").is_file()
+
     # a student's own token does not open the instructor's server
     status, _, text = client.api("POST", f"/users/{alice}/tokens", {"expires_in": 600})
     assert status == 201, text
