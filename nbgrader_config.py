@@ -85,3 +85,21 @@ c.Validator.validate_all = True
 
 # --- Self-study: no deadlines, so no late penalty ------------------------------------------------------------
 c.LateSubmissionPlugin.penalty_method = "none"
+
+# --- Feedback (spmcourse/feedback.py) -------------------------------------------------------------------------
+# Feedback shows each failed check's message, never a test cell's code (hidden tests included), and no mark scheme
+# or model answer. To show written questions' mark schemes and model answers in the feedback, add
+#     c.HideMarkScheme.show_in_feedback = True
+# nbgrader's default preprocessors (GetGrades, CSSHTMLHeaderPreprocessor) are kept, around the course's two.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "spmcourse.feedback.HideTestCode",
+    "spmcourse.feedback.HideMarkScheme",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
+# The feedback folder gets the notebooks' HTML and nbgrader's two bookkeeping files only, copied without
+# following links (nbgrader's own copy follows them and copies every other file of the autograded folder).
+from spmcourse import feedback  # noqa: E402
+
+feedback.install()
+# --- end of feedback ------------------------------------------------------------------------------------------

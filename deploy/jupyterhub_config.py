@@ -23,9 +23,18 @@ SPM_COURSE_ROOT        /home/instructor/spm-course                 the instructo
 SPM_INSTRUCTORS        instructor                                  comma-separated user names of the graders
 SPM_GRADEBOOK_URL      (empty: SQLite in the course folder)        postgresql://user:password@host/db
 SPM_HUB_BIND_URL       http://127.0.0.1:8000                       where the hub listens (put TLS in front of it)
+SPM_GRADERS_GROUP      spm-graders                                 Unix group of the instructors (never students)
 =====================  ==========================================  ================================================
+
+What students must not read (``source/``, the gradebook, the instructors' folders, other students' submissions)
+is kept from them by owners and modes that this file applies when the hub starts as root (see
+:func:`_secure_layout` and the table in deploy/README.md, "Who can read what").
 """
+import grp
 import os
+import pwd
+import stat
+import sys
 from pathlib import Path
 
 c = get_config()  # noqa: F821 (injected by traitlets)
@@ -35,8 +44,11 @@ HUB_DIR = Path(os.environ.get("SPM_HUB_DIR", "/srv/spm-course"))
 COURSE_ROOT = Path(os.environ.get("SPM_COURSE_ROOT", "/home/instructor/spm-course"))
 INSTRUCTORS = {u.strip() for u in os.environ.get("SPM_INSTRUCTORS", "instructor").split(",") if u.strip()}
 GRADEBOOK_URL = os.environ.get("SPM_GRADEBOOK_URL", "")
+GRADERS_GROUP = os.environ.get("SPM_GRADERS_GROUP", "spm-graders")
 EXCHANGE = HUB_DIR / "exchange"
 STUDENT_CONFIG = HUB_DIR / "jupyter-config"
+#: The software copy the hub and every server run from (this file is its deploy/): no source/ in it.
+SOFTWARE = Path(__file__).resolve().parents[1]
 
 # --- Shared folders, created when the hub starts --------------------------------------------------------------
 # The exchange must exist and be writable by every user (each student's own process writes its submission);
@@ -44,12 +56,100 @@ STUDENT_CONFIG = HUB_DIR / "jupyter-config"
 EXCHANGE.mkdir(parents=True, exist_ok=True)
 os.chmod(EXCHANGE, 0o1777)
 STUDENT_CONFIG.mkdir(parents=True, exist_ok=True)
+# Students' submissions: nbgrader's submit makes them readable by everyone (files 0644, folder 0777), hidden only
+# by an unguessable folder name. The course's submit keeps them to their author and the graders' group, which the
+# inbound folder hands down (set-group-ID): files 0640, folders 0750, the submission's folder 0770.
 (STUDENT_CONFIG / "nbgrader_config.py").write_text(
     "# Written by jupyterhub_config.py: the course id and the shared exchange, for every user.\n"
+    "from nbgrader.exchange.default.submit import ExchangeSubmit\n"
     "c = get_config()  # noqa\n"
     f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
     f"c.Exchange.root = {str(EXCHANGE)!r}\n"
+    "\n\n"
+    "class GradersOnlySubmit(ExchangeSubmit):\n"
+    "    \"\"\"Submit as nbgrader does, readable by the author and the graders' group only.\"\"\"\n"
+    "\n"
+    "    def set_perms(self, dest, fileperms, dirperms):\n"
+    "        super().set_perms(dest, fileperms & 0o770, dirperms & 0o770)\n"
+    "\n"
+    "    def copy_files(self):\n"
+    "        super().copy_files()  # ends with the submission's folder at 0777\n"
+    "        import os\n"
+    "        os.chmod(os.path.join(self.inbound_path, self.assignment_filename), 0o770)\n"
+    "\n\n"
+    "c.ExchangeFactory.submit = GradersOnlySubmit\n"
 )
+
+
+def _open_dir(path: Path, create: bool = False) -> int:
+    """A descriptor of the folder ``path`` itself, never of what a symbolic link there points to."""
+    if create:
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            pass
+    return os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+
+
+def _apply(path: Path, uid: int, gid: int, mode: int, *, create: bool = False) -> None:
+    """Give the folder ``path`` its owner (``uid`` -1: keep it), group and mode. Refuses a symbolic link, and a
+    folder in the shared exchange that someone else made (a student who made the course's folder in the
+    world-writable exchange first would own the course)."""
+    try:
+        fd = _open_dir(path, create)
+    except OSError as err:
+        raise SystemExit(f"jupyterhub_config.py: {path} is not a folder ({err.strerror}); a symbolic link or a file "
+                         "there is refused. Remove it and start the hub again.") from None
+    try:
+        owner = os.fstat(fd).st_uid
+        if uid != -1 and owner not in (0, uid):
+            raise SystemExit(f"jupyterhub_config.py: {path} belongs to {pwd.getpwuid(owner).pw_name}, not to the "
+                             "course: someone else made it. Check what it holds, remove it and start the hub again.")
+        os.fchown(fd, uid, gid)
+        os.fchmod(fd, mode)
+    finally:
+        os.close(fd)
+
+
+def _secure_layout() -> None:
+    """Owners and modes that keep source/, the gradebook, the instructors' folders and other students'
+    submissions out of students' reach (deploy/README.md, "Who can read what"). Needs root (the hub does)."""
+    if os.geteuid() != 0:
+        print("jupyterhub_config.py: not root, owners and modes of the course folders left as they are",
+              file=sys.stderr)
+        return
+    try:
+        graders = grp.getgrnam(GRADERS_GROUP).gr_gid
+        owner = pwd.getpwnam(sorted(INSTRUCTORS)[0]).pw_uid
+    except KeyError as err:
+        raise SystemExit(f"jupyterhub_config.py: no Unix account or group {err}: create the graders' group "
+                         f"{GRADERS_GROUP!r} with the instructors {sorted(INSTRUCTORS)} in it (deploy/README.md, "
+                         "step 2).") from None
+    _apply(HUB_DIR, 0, 0, 0o755)
+    # the hub's database (user names, hashed tokens): JupyterHub would create it with the umask's mode (0644)
+    fd = os.open(HUB_DIR / "jupyterhub.sqlite", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    os.fchown(fd, 0, 0)
+    os.fchmod(fd, 0o600)
+    os.close(fd)
+    _apply(EXCHANGE, 0, 0, 0o1777)
+    course = EXCHANGE / COURSE_ID
+    _apply(course, owner, graders, 0o755, create=True)
+    _apply(course / "outbound", owner, graders, 0o755, create=True)   # released assignments: everyone reads
+    _apply(course / "inbound", owner, graders, 0o2773, create=True)   # students write in, cannot list
+    _apply(course / "feedback", owner, graders, 0o711, create=True)   # fetched by unguessable name only
+    # the instructors' course folder: source/, gradebook.db, submitted/, autograded/, feedback/
+    if COURSE_ROOT.exists() or COURSE_ROOT.is_symlink():
+        _apply(COURSE_ROOT, -1, graders, 0o2770)  # its owner stays the instructor who cloned it
+    # the software copy everyone reads must not hold the answers: the guide checks it out without source/
+    source = SOFTWARE / "source"
+    if source.is_dir() and not source.is_symlink() and source.stat().st_mode & 0o077:
+        print(f"jupyterhub_config.py: {source} was readable by students; now root only (mode 0700). Check out the "
+              "software without source/ (deploy/README.md, step 1).", file=sys.stderr)
+        os.chown(source, 0, 0, follow_symlinks=False)
+        os.chmod(source, 0o700)
+
+
+_secure_layout()
 
 # --- The hub ----------------------------------------------------------------------------------------------------
 c.JupyterHub.bind_url = os.environ.get("SPM_HUB_BIND_URL", "http://127.0.0.1:8000")

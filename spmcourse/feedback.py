@@ -1,0 +1,179 @@
+"""What a student's feedback may show: the failed checks' messages, never the test code or the mark scheme.
+
+nbgrader's ``generate_feedback`` renders the autograded notebook as it is, so by default the feedback shows every
+test cell's source, hidden tests included (how each expected value is computed: grading once with blank answers
+would reveal every answer), and every task cell's mark scheme with its model answer. Two preprocessors, named in
+``c.GenerateFeedback.preprocessors`` (``nbgrader_config.py``), change that for every path that makes feedback:
+plain ``nbgrader generate_feedback``, the formgrader and ``spm grade-cohort``.
+
+- :class:`HideTestCode`: the source of every autograded test cell becomes one neutral line; of its outputs only
+  what the cell printed and, for a failed check, the error's type and message are kept (no traceback frames,
+  which quote code, no warnings on stderr, which quote the line that raised them, and no line of the cell's code
+  that the student's code made it print or raise).
+- :class:`HideMarkScheme`: removes everything between ``=== BEGIN MARK SCHEME ===`` and ``=== END MARK SCHEME ===``
+  (model answers included) unless the instructor sets ``c.HideMarkScheme.show_in_feedback = True``.
+
+:func:`install` (called from ``nbgrader_config.py``) also replaces what ``GenerateFeedback`` copies next to the
+HTML: nbgrader copies every other file of the autograded folder with ``shutil.copy``, which follows symbolic links
+and reads devices to the end. The feedback folder gets only nbgrader's two bookkeeping files, copied without
+following links and capped in size; a notebook that is a link is refused.
+"""
+from __future__ import annotations
+
+import errno
+import os
+import re
+import stat
+from pathlib import Path
+
+from nbgrader import utils
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Bool
+
+BEGIN_MARK_SCHEME = "BEGIN MARK SCHEME"
+END_MARK_SCHEME = "END MARK SCHEME"
+
+#: Files of the autograded folder that the feedback folder needs: ``release_feedback`` reads both, and
+#: ``generate_feedback`` compares timestamps to skip unchanged students. Nothing else is copied.
+BOOKKEEPING = ("timestamp.txt", "submission_secret.txt")
+#: Largest bookkeeping file copied (bytes); nbgrader writes a few dozen.
+MAX_BOOKKEEPING_BYTES = 4096
+
+
+class FeedbackRefused(Exception):
+    """The autograded folder holds something feedback must not be made from (a link instead of a notebook)."""
+
+
+def _question(grade_id: str) -> str:
+    m = re.match(r"q(\d+)(?:_|$)", grade_id)
+    return f"question {m.group(1)}" if m else grade_id
+
+
+def _plain_output(output, code_lines: set):
+    """What of one output of a test cell a student may see, or None: printed text and error messages only.
+
+    The student's code runs in the same kernel and can make the cell print or raise anything, its own source
+    included (an IPython ``pre_run_cell`` hook): lines of the cell's code are dropped from what it printed, and a
+    message that quotes one is withheld. Code encoded some other way is not recognised (docs/sandbox.md).
+    """
+    kind = output.get("output_type")
+    if kind == "stream" and output.get("name") == "stdout":
+        kept = [ln for ln in output.get("text", "").splitlines(keepends=True) if ln.strip() not in code_lines]
+        return {**output, "text": "".join(kept)} if kept else None
+    if kind == "error":
+        ename, evalue = output.get("ename", "Error"), output.get("evalue", "")
+        if any(line in evalue for line in code_lines):
+            evalue = "(message not shown: it quotes the test's code)"
+        return {"output_type": "error", "ename": ename, "evalue": evalue,
+                "traceback": [f"{ename}: {evalue}" if evalue else ename]}
+    if kind == "stream":  # stderr: warnings quote the source line that raised them
+        return {"output_type": "stream", "name": "stderr",
+                "text": "The checks wrote a warning or an error message (not shown); it counts as a failure.\n"}
+    return None  # displayed values: a bare expression in a test cell could be an expected value
+
+
+class HideTestCode(NbGraderPreprocessor):
+    """Replace each autograded test cell's code with a neutral line and keep only its messages (see module)."""
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell):
+            code_lines = {ln.strip() for ln in cell.source.splitlines() if len(ln.strip()) >= 8}
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+            cell.source = f"# Checks for {_question(grade_id)} (code hidden)"
+            outputs = (_plain_output(out, code_lines) for out in cell.get("outputs", []))
+            cell.outputs = [out for out in outputs if out is not None]
+        return cell, resources
+
+
+def remove_mark_scheme(text: str) -> tuple[str, bool]:
+    """``text`` without the lines from a BEGIN MARK SCHEME line to the next END MARK SCHEME line (inclusive);
+    a region left open runs to the end. Returns the new text and whether anything was removed."""
+    kept, inside, removed = [], False, False
+    for line in text.split("\n"):
+        if not inside and BEGIN_MARK_SCHEME in line:
+            inside = removed = True
+        elif inside:
+            inside = END_MARK_SCHEME not in line
+        else:
+            kept.append(line)
+    return "\n".join(kept).rstrip("\n"), removed
+
+
+class HideMarkScheme(NbGraderPreprocessor):
+    """Remove mark schemes (and the model answers inside them) from every cell, unless turned on for feedback.
+
+    Unlike nbgrader's ``ClearMarkScheme`` (used when releasing), it never raises: a student who types the
+    delimiter in an answer only loses the text after it from their own feedback.
+    """
+
+    show_in_feedback = Bool(
+        False, help="Show the mark scheme and model answer of written questions in students' feedback."
+    ).tag(config=True)
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if self.show_in_feedback:
+            return cell, resources
+        cell.source, removed = remove_mark_scheme(cell.source)
+        if removed and cell.get("attachments"):  # images that only the mark scheme showed
+            cell.attachments = {name: data for name, data in cell.attachments.items() if name in cell.source}
+        return cell, resources
+
+
+# --- What generate_feedback copies ----------------------------------------------------------------------------
+
+def _copy_small_regular_file(src: Path, dest: Path, limit: int) -> str:
+    """Copy ``src`` to ``dest`` if it is a regular file (not a link) of at most ``limit`` bytes; else say why not."""
+    try:
+        fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return "missing"
+    except OSError as err:
+        return "a symbolic link" if err.errno == errno.ELOOP else f"unreadable ({err.strerror})"
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return "not a regular file"
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        return f"larger than {limit} bytes"
+    if dest.is_symlink() or dest.exists():
+        dest.unlink()
+    out = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    with os.fdopen(out, "wb") as fh:
+        fh.write(data)
+    return ""
+
+
+def init_feedback_folder(converter, assignment_id: str, student_id: str) -> None:
+    """Replacement for ``GenerateFeedback.init_assignment``: see the module docstring."""
+    source = Path(converter._format_source(assignment_id, student_id))
+    dest = Path(converter._format_dest(assignment_id, student_id))
+    for folder in (source.parent, source):
+        if folder.is_symlink():
+            raise FeedbackRefused(f"{folder} is a symbolic link, not the autograded folder: no feedback is made "
+                                  "from it. Remove the link and autograde the submission again.")
+    for notebook in converter.notebooks:
+        if not stat.S_ISREG(os.lstat(notebook).st_mode):
+            raise FeedbackRefused(f"{notebook} is not a regular file (a symbolic link?): no feedback is made from "
+                                  "it. Remove it and autograde the submission again.")
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in BOOKKEEPING:
+        why = _copy_small_regular_file(source / name, dest / name, MAX_BOOKKEEPING_BYTES)
+        if why and why != "missing":
+            converter.log.warning("Not copied into the feedback folder: %s (%s)", source / name, why)
+    others = sorted(p.name for p in source.iterdir()
+                    if p.name not in BOOKKEEPING and not (p.suffix == ".ipynb" and str(p) in converter.notebooks))
+    if others:
+        converter.log.info("Feedback holds only the notebooks' HTML; not copied from %s: %s", source,
+                           ", ".join(others[:10]) + (f" and {len(others) - 10} more" if len(others) > 10 else ""))
+
+
+def install() -> None:
+    """Make nbgrader's ``GenerateFeedback`` use :func:`init_feedback_folder` (called from nbgrader_config.py).
+
+    ``BaseConverter.init_assignment`` is not configurable, so the method is replaced on ``GenerateFeedback``
+    only (autograde and generate_assignment keep theirs).
+    """
+    from nbgrader.converters import GenerateFeedback
+
+    GenerateFeedback.init_assignment = init_feedback_folder
