@@ -59,7 +59,8 @@ def format_table(outcomes) -> str:
     rows = [("student", "status", "score", "reason")]
     for o in outcomes:
         score = f"{_fmt(o.score)} / {o.max_score:g}" if o.score is not None else f"- / {o.max_score:g}"
-        rows.append((o.student, o.status, score, o.reason))
+        status = "graded, written answers to grade" if o.manual_grading == "needed" else o.status
+        rows.append((o.student, status, score, o.reason))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     lines = []
     for i, r in enumerate(rows):
@@ -73,7 +74,8 @@ def format_table(outcomes) -> str:
 
 
 def write_csv(outcomes, path: Path) -> Path:
-    """One row per student. A failed or timed-out grading has its status, its reason and an EMPTY score."""
+    """One row per student. A failed or timed-out grading has its status, its reason and an EMPTY score;
+    ``manual_grading`` says whether written answers still wait for a grader ("needed") or are graded ("done")."""
     cells: list[str] = []
     for o in outcomes:
         cells += [c for c in o.cells if c not in cells]
@@ -81,11 +83,11 @@ def write_csv(outcomes, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["student", "assignment", "status", "score", "max_score", "reason", "timestamp",
-                         "seconds_late", "notes", *cells])
+        writer.writerow(["student", "assignment", "status", "manual_grading", "score", "max_score", "reason",
+                         "timestamp", "seconds_late", "notes", *cells])
         for o in outcomes:
-            writer.writerow([o.student, o.assignment, o.status, _fmt(o.score), f"{o.max_score:g}", o.reason,
-                             o.timestamp, f"{o.seconds_late:g}", " | ".join(o.warnings),
+            writer.writerow([o.student, o.assignment, o.status, o.manual_grading, _fmt(o.score), f"{o.max_score:g}",
+                             o.reason, o.timestamp, f"{o.seconds_late:g}", " | ".join(o.warnings),
                              *[_fmt(o.cells[c]["score"]) if c in o.cells else "" for c in cells]])
     return path
 

@@ -87,6 +87,15 @@ class Outcome:
     def ok(self) -> bool:
         return self.status == GRADED
 
+    @property
+    def manual_grading(self) -> str:
+        """"needed" while a written answer of a graded submission has no score yet, "done" once every one has,
+        "" when there is nothing to grade by hand (or the grading failed)."""
+        manual = [c for c in self.cells.values() if c.get("kind") == "manual"]
+        if not self.ok or not manual:
+            return ""
+        return "needed" if any(c.get("score") is None for c in manual) else "done"
+
 
 # --- Configuration -----------------------------------------------------------------------------------------------
 
@@ -1321,6 +1330,19 @@ def outcome_dict(outcome: Outcome) -> dict:
     return asdict(outcome)
 
 
+def _manual_grading(gradebook, assignment: str, student: str) -> str:
+    """"needed" while a submission has written answers without a score, "done" once graded, "" otherwise."""
+    from nbgrader.api import MissingEntry
+    try:
+        sub = gradebook.find_submission(assignment, student)
+    except MissingEntry:
+        return ""
+    manual = [g for nb in sub.notebooks for g in nb.grades if g.cell_type == "markdown" or g.auto_score is None]
+    if not manual:
+        return ""
+    return "needed" if sub.needs_manual_grade else "done"
+
+
 def _status_export_class():
     from nbgrader.plugins.export import CsvExportPlugin
 
@@ -1341,9 +1363,10 @@ def _status_export_class():
             fields = (list(rows[0].keys()) if rows else
                       ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
                        "raw_score", "late_submission_penalty", "score", "max_score"])
-            fields += ["grading_status", "grading_reason"]
+            fields += ["grading_status", "grading_reason", "manual_grading"]
             for row in rows:
                 rec = status.get(row["assignment"], {}).get(row["student_id"])
+                row["manual_grading"] = _manual_grading(gradebook, row["assignment"], row["student_id"])
                 if rec is None:
                     row["grading_status"] = "" if row.get("timestamp") else "no submission"
                     row["grading_reason"] = ""
@@ -1351,7 +1374,7 @@ def _status_export_class():
                 row["grading_status"] = rec["status"]
                 row["grading_reason"] = rec["reason"]
                 if rec["status"] != GRADED:
-                    row["raw_score"] = row["score"] = row["late_submission_penalty"] = ""
+                    row["raw_score"] = row["score"] = row["late_submission_penalty"] = row["manual_grading"] = ""
             with open(dest, "w", newline="", encoding="utf-8") as fh:
                 writer = csv.DictWriter(fh, fieldnames=fields)
                 writer.writeheader()

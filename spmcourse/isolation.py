@@ -151,6 +151,8 @@ def encode(value, depth: int = 0):
                 "v": [encode(v, depth + 1) for v in _flat_values(value)]}
     if kind is pd.Timestamp:
         return {"t": "timestamp", "v": value.isoformat()}
+    if kind is pd.Period:
+        return {"t": "period", "v": str(value), "freq": value.freqstr}
     if kind is pd.Timedelta:
         return {"t": "timedelta", "v": str(value.value)}
     if kind is pd.Series:
@@ -192,6 +194,8 @@ def _encode_column(series, depth: int) -> dict:
                 "codes": [int(c) for c in series.cat.codes]}
     if isinstance(dtype, pd.DatetimeTZDtype):
         raise AnswerNotData("holds dates with a time zone; use dates without one")
+    if isinstance(dtype, pd.PeriodDtype):
+        return {"dtype": str(dtype), "periods": [None if _is_missing(v) else str(v) for v in series.tolist()]}
     kind = getattr(dtype, "kind", "O")
     if kind in "mM" and not isinstance(dtype, pd.ArrowDtype):
         values = series.to_numpy()
@@ -292,6 +296,8 @@ def decode(obj, depth: int = 0):
         return np.array(values, dtype=dtype).reshape(shape)
     if t == "timestamp":
         return pd.Timestamp(str(obj["v"]))
+    if t == "period":
+        return pd.Period(str(obj["v"]), freq=str(obj["freq"]))
     if t == "timedelta":
         return pd.Timedelta(int(obj["v"]))
     if t == "series":
@@ -331,6 +337,10 @@ def _decode_column(col: dict, depth: int):
         categories = _decode_index(col["categories"], depth)
         codes = [int(c) for c in col["codes"]]
         return pd.Categorical.from_codes(codes, categories=categories, ordered=bool(col["ordered"]))
+    if "periods" in col:
+        if not dtype.startswith("period["):
+            raise AnswerNotData("arrived damaged")
+        return pd.array([None if v is None else str(v) for v in col["periods"]], dtype=dtype)
     if "i8" in col:
         values = np.array([np.iinfo("i8").min if v is None else int(v) for v in col["i8"]], dtype="i8")
         return pd.array(values.view(np.dtype(dtype)))

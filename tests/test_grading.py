@@ -184,6 +184,7 @@ def test_a_failed_grading_is_never_a_zero(make_course, tmp_path):
     assert rows["broken"]["grading_status"] == "failed" and rows["broken"]["score"] == ""
     assert "JSON" in rows["broken"]["grading_reason"]
     assert rows["ok"]["grading_status"] == "graded" and rows["ok"]["score"] == "6.0"
+    assert rows["ok"]["manual_grading"] == "needed" and rows["broken"]["manual_grading"] == ""
 
 
 def test_unknown_assignment_and_empty_cohort_are_clear_errors(make_course):

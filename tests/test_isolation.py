@@ -79,6 +79,11 @@ def test_pandas_values_cross_with_index_dtypes_and_names():
     multi = frame.set_index(["segment", "seats"])["mrr"]
     pd.testing.assert_series_equal(round_trip(multi), multi)
     assert round_trip(pd.Timestamp("2025-12-31 23:59")) == pd.Timestamp("2025-12-31 23:59")
+    # a cohort table: months as a PeriodIndex, ages as named integer columns
+    cohorts = pd.DataFrame([[1.0, 0.5], [1.0, 0.75]], columns=pd.Index([0, 1], name="age"),
+                           index=pd.PeriodIndex(["2024-01", "2024-02"], freq="M", name="cohort"))
+    pd.testing.assert_frame_equal(round_trip(cohorts), cohorts)
+    assert round_trip(pd.Period("2024Q1", freq="Q")) == pd.Period("2024Q1", freq="Q")
 
 
 @pytest.mark.parametrize("value,why", [
