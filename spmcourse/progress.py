@@ -249,6 +249,8 @@ def build_progress_view(root: Path = COURSE_ROOT, *, link_prefix: str = "../"):
         if coming:
             summary.value += (f"<br><small>Coming in later updates: modules {', '.join(p.number for p in coming)}."
                               "</small>")
+        for notice in workspace.take_notices():  # damaged state files set aside while reading
+            summary.value += f"<br><small style='color:#b03a2e'>{html.escape(notice)}</small>"
         plot_out.clear_output(wait=True)
         with plot_out:
             fig, ax = plt.subplots(figsize=(6.5, 2.6))
