@@ -162,7 +162,7 @@ def read_state(path: Path, default, shape, carry_on: str, root: Path = COURSE_RO
     ``default()`` when it does not exist yet or is damaged (then it is set aside: see :func:`set_aside`)."""
     try:
         raw = path.read_bytes()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # not written yet (or its folder cannot exist: see start())
         return default()
     except OSError as err:  # a folder, or unreadable
         problem = f"it cannot be read: {err.strerror}"
@@ -351,9 +351,10 @@ def start(name: str, root: Path = COURSE_ROOT, *, update: bool = False) -> Start
     version = release_version(assignment, root, hashes)
     state = load_state(root)
     record = state["assignments"].get(assignment)
-    if folder.exists() and not folder.is_dir():
-        raise CourseError(f"{display_path(folder, root)} is a file, not a folder, so your copy cannot go there. "
-                          "Rename that file, then Start again.")
+    for place in (workspace(root), folder):
+        if place.exists() and not place.is_dir():
+            raise CourseError(f"{display_path(place, root)} is a file, not a folder, so your copy cannot go there. "
+                              "Rename that file (or point SPM_WORKSPACE elsewhere), then Start again.")
     result = StartResult(assignment, folder, first_start=not folder.is_dir())
 
     if record is None or result.first_start:
