@@ -531,7 +531,8 @@ def report(attempt: Attempt, root: Path = COURSE_ROOT, *, link=_code_link, schem
         lines.append(f"\nBest so far: {top_attempt.score_text()} ({top_attempt.timestamp}); "
                      f"{len(history)} attempts.")
     scheme_file = feedback_dir(a, root) / "mark-schemes.md"
-    if attempt.written_max and scheme_file.exists():
+    answered = [c for c in attempt.cells.values() if c.get("kind") == "manual" and not c.get("unanswered")]
+    if answered and scheme_file.exists():
         rel = display_path(scheme_file, root)
         if schemes:
             lines += ["", f"Mark schemes of the written questions (also in {link(rel, rel)}):", "",

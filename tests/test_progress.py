@@ -104,7 +104,9 @@ def test_view_start_and_grade_buttons(course):
     grade.click()
     assert "2 of 5 points" in view.last_report, view.last_report
     assert f"(../work/feedback/{ASSIGNMENT}/{NOTEBOOK.replace('.ipynb', '.html')})" in view.last_report
-    assert "mark schemes" in view.last_report
+    assert "not answered yet (2 points; its mark scheme is shown once you have answered it)" in view.last_report
+    assert "mark schemes" not in view.last_report  # nothing to assess yet: the written question is unanswered
+    assert "answer the written questions, then Grade again" in _row(course).next_step
     cells = [getattr(c, "value", "") for c in view.children[1].children]
     assert any("submitted" in v for v in cells) and "2/5" in cells
     assert not view.buttons[f"grade:{ASSIGNMENT}"].disabled  # buttons are enabled again after the grading
