@@ -349,7 +349,8 @@ _CELL_SHAPE = {"score?": _NUMBER, "max?": _NUMBER, "kind?": "str", "message?": (
 #: What one recorded attempt must look like (keys added by later versions of the course are ignored).
 ATTEMPT_SHAPE = {"assignment": "str", "status": "str", "reason": "str", "timestamp": "str", "score": _NUMBER,
                  "max_score": "num", "auto_score": _NUMBER, "auto_max": "num", "written_max": "num",
-                 "cells?": {"*": _CELL_SHAPE}, "feedback?": ["str"], "work_hash?": "str", "sandboxed?": ("bool", None)}
+                 "cells?": {"*": _CELL_SHAPE}, "feedback?": ["str"], "work_hash?": "str",
+                 "sandboxed?": ("bool", None)}
 _ATTEMPT_FIELDS = [f.name for f in fields(Attempt)]
 
 

@@ -116,3 +116,13 @@ def test_view_reports_errors_instead_of_raising(course):
     view = progress.build_progress_view(course)
     view.buttons[f"grade:{ASSIGNMENT}"].click()  # not started: the error is shown, nothing raised
     assert "Could not grade" in view.last_report and "not started" in view.last_report
+
+
+def test_view_says_when_a_damaged_state_file_was_set_aside(course):
+    workspace.start(ASSIGNMENT, course)
+    workspace.take_notices()
+    (course / "work" / ".course" / "grades.json").write_text("[]")
+    view = progress.build_progress_view(course)
+    summary = view.children[0].value
+    assert "work/.course/grades.json was damaged" in summary and "grades.json.damaged-" in summary, summary
+    assert _row(course).status == progress.IN_PROGRESS  # and the page carries on with an empty history
