@@ -90,7 +90,9 @@ def shape_problem(value, shape, where: str = "") -> str:
     if shape is None:
         return "" if value is None else f"{_where(where)} is not null"
     if shape == "str":
-        return "" if isinstance(value, str) and _text_ok(value) else f"{_where(where)} is not a text"
+        if not isinstance(value, str):
+            return f"{_where(where)} is not a text"
+        return "" if _text_ok(value) else f"{_where(where)} holds characters that cannot be printed"
     if shape == "bool":
         return "" if isinstance(value, bool) else f"{_where(where)} is not true or false"
     if shape in ("int", "num"):
