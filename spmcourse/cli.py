@@ -43,6 +43,11 @@ def main(argv: list[str] | None = None) -> int:
     except CourseError as err:
         print(f"spm {args.command}: {err}", file=sys.stderr)
         return 2
+    except OSError as err:  # the file system refused (disk full, a file where a folder belongs, permissions)
+        where = f" ({err.filename})" if err.filename else ""
+        print(f"spm {args.command}: {err.strerror or err}{where}. Fix that, then run the command again.",
+              file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 

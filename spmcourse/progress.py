@@ -32,6 +32,7 @@ class ModuleProgress:
     update_available: bool = False
     changed_since_graded: bool = False
     written_points: float = 0.0
+    written_open: bool = False  # a written question was not answered at the last grading (its scheme is hidden)
     next_step: str = ""
 
     @property
@@ -65,6 +66,8 @@ def _next_step(p: ModuleProgress, lesson: Path, root: Path) -> str:
         return f"you changed your notebook since it was graded: Grade again (make grade A={a})"
     written = (f"; assess your written answers with the mark schemes in {feedback}/mark-schemes.md"
                if p.written_points else "")
+    if p.written_open:
+        written = "; answer the written questions, then Grade again to see their mark schemes"
     if not p.full_marks:
         return f"read the feedback in {feedback}/, fix what lost points, Grade again{written}"
     return f"all auto-graded points: on to the next module{written}"
@@ -92,6 +95,8 @@ def module_progress(root: Path = COURSE_ROOT) -> list[ModuleProgress]:
             graded = [a for a in attempts if a.graded]
             p.changed_since_graded = bool(graded) and graded[-1].work_hash != selfgrade.work_hash(m.key, root)
             p.written_points = graded[-1].written_max if graded else 0.0
+            p.written_open = bool(graded) and any(c.get("kind") == "manual" and c.get("unanswered")
+                                                  for c in graded[-1].cells.values())
         p.next_step = _next_step(p, m.lesson, root)
         rows.append(p)
     return rows
@@ -249,6 +254,8 @@ def build_progress_view(root: Path = COURSE_ROOT, *, link_prefix: str = "../"):
         if coming:
             summary.value += (f"<br><small>Coming in later updates: modules {', '.join(p.number for p in coming)}."
                               "</small>")
+        for notice in workspace.take_notices():  # damaged state files set aside while reading
+            summary.value += f"<br><small style='color:#b03a2e'>{html.escape(notice)}</small>"
         plot_out.clear_output(wait=True)
         with plot_out:
             fig, ax = plt.subplots(figsize=(6.5, 2.6))

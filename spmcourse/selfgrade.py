@@ -5,11 +5,17 @@ student ``me`` (with a ``timestamp.txt``) into a local nbgrader course folder, `
 holds the assignment as generated from the course's ``source/``; the grading core (:mod:`spmcourse.grading`)
 autogrades it against the hidden tests and writes the feedback HTML. Then:
 
-- the score per question is printed, with the failure message of each test that lost points;
-- the feedback is copied to ``work/feedback/<assignment>/`` (visible in JupyterLab's file browser);
 - the attempt is recorded in ``work/.course/grades.json`` (every attempt; latest and best are derived);
-- the mark schemes of the written questions, with the learner's own answer beside each, are printed and written
-  to ``work/feedback/<assignment>/mark-schemes.md``, so a self-study learner can assess their text.
+- the score per question is printed, with the message of each check that lost points (the last line of its
+  error, never the hidden test's code);
+- the feedback is copied to ``work/feedback/<assignment>/`` (visible in JupyterLab's file browser);
+- the mark scheme (with its model answer) of each written question the learner has answered, with their answer
+  beside it, is printed and written to ``work/feedback/<assignment>/mark-schemes.md``, so a self-study learner can
+  assess their text; an unanswered question's mark scheme stays hidden until it is answered.
+
+The learner's notebooks and the state files are checked before they are read (:func:`notebook_cells`,
+:func:`spmcourse.workspace.read_state`): a damaged notebook is a failed attempt with what to do, a damaged state
+file is set aside under a dated name.
 
 A grading that fails (a missing notebook, broken JSON, a dead kernel, a time-out) is reported and recorded as
 failed, with its reason and what to do; it never counts as a score of 0.
@@ -21,7 +27,8 @@ import json
 import os
 import re
 import shutil
-from dataclasses import asdict, dataclass, field
+from contextlib import closing
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -31,8 +38,8 @@ from spmcourse.errors import CourseError
 from spmcourse.lab import path_with_tools
 from spmcourse.notebooks import read
 from spmcourse.workspace import (
-    tree_files, assignment_dir, display_path, file_hash, is_started, notebook_names, now, read_json, resolve, state_dir,
-    workspace, write_json,
+    assignment_dir, display_path, file_hash, is_started, notebook_names, now, read_state, resolve, set_aside,
+    shape_problem, state_dir, tree_files, workspace, write_json,
 )
 
 STUDENT = "me"
@@ -56,7 +63,7 @@ def feedback_dir(assignment: str, root: Path = COURSE_ROOT) -> Path:
 def work_hash(assignment: str, root: Path = COURSE_ROOT) -> str:
     """A hash of the learner's graded notebooks, to tell whether they changed since an attempt."""
     folder = assignment_dir(assignment, root)
-    parts = {rel: file_hash(folder / rel) for rel in notebook_names(assignment, root) if (folder / rel).exists()}
+    parts = {rel: file_hash(folder / rel) for rel in notebook_names(assignment, root) if (folder / rel).is_file()}
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:12]
 
 
@@ -92,8 +99,11 @@ def prepare_course(assignment: str, root: Path = COURSE_ROOT) -> Path:
                    "source": {p.relative_to(source).as_posix(): file_hash(p) for p in tree_files(source)}}
     stamp = hashlib.sha256(json.dumps(stamp_input, sort_keys=True).encode()).hexdigest()
     stamps_file = course / "generated.json"
-    stamps = read_json(stamps_file, {})
-    if stamps.get(assignment) == stamp and (course / "gradebook.db").exists():
+    stamps = read_state(stamps_file, dict, {"*": "str"}, "the grader's course is generated again", root)
+    config_file = course / "nbgrader_config.py"
+    current = config_file.is_file() and config_file.read_bytes() == config.encode("utf-8")
+    has_assignment = _gradebook_has(course, assignment, root)  # (sets a damaged gradebook aside)
+    if stamps.get(assignment) == stamp and current and has_assignment:
         return course
     (course / "nbgrader_config.py").write_text(config, encoding="utf-8")
     shutil.copy2(root / "source" / "header.ipynb", course / "source" / "header.ipynb")
@@ -106,6 +116,22 @@ def prepare_course(assignment: str, root: Path = COURSE_ROOT) -> Path:
     return course
 
 
+def _gradebook_has(course: Path, assignment: str, root: Path) -> bool:
+    """Whether the local gradebook holds ``assignment``; a damaged gradebook is set aside (it holds nothing of the
+    learner's own: their attempts are in grades.json)."""
+    import sqlite3
+
+    path = course / "gradebook.db"
+    if not path.is_file():
+        return False
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            return bool(db.execute("SELECT 1 FROM assignment WHERE name = ?", (assignment,)).fetchone())
+    except sqlite3.Error as err:
+        set_aside(path, f"not a readable gradebook: {err}", "the grader's course is generated again", root)
+        return False
+
+
 def submit_copy(assignment: str, course: Path, root: Path = COURSE_ROOT) -> Path:
     """Copy the learner's folder (read-only) as the submission of ``me``, with a timestamp."""
     dest = course / "submitted" / STUDENT / assignment
@@ -115,6 +141,53 @@ def submit_copy(assignment: str, course: Path, root: Path = COURSE_ROOT) -> Path
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
     (dest / "timestamp.txt").write_text(stamp + "\n", encoding="utf-8")
     return dest
+
+
+# --- Reading notebooks, checked ---------------------------------------------------------------------------------
+# The learner's notebooks are whatever is on disk: checked here before anything reads a cell, never modified.
+
+@dataclass
+class Cell:
+    """The parts of a notebook cell the learner commands read."""
+    kind: str       # "code" | "markdown" | "raw"
+    source: str
+    nbgrader: dict  # the cell's nbgrader metadata ({} when it has none)
+
+
+_NBGRADER_SHAPE = {"grade_id?": "str", "points?": ("num", None)}
+
+
+def _cell_problem(i: int, cell) -> str:
+    if not isinstance(cell, dict):
+        return f"cell {i + 1} is not a cell"
+    if cell.get("cell_type") not in ("code", "markdown", "raw"):
+        return f"cell {i + 1} has no valid cell_type"
+    problem = shape_problem(cell, {"source": ("str", ["str"]), "metadata": {"nbgrader?": _NBGRADER_SHAPE}},
+                            f"cell {i + 1}")
+    meta = cell["metadata"].get("nbgrader", {}) if not problem else {}
+    if not problem and any(meta.get(k) for k in ("grade", "solution", "task")) and "grade_id" not in meta:
+        problem = f"cell {i + 1} is graded but has no grade_id"
+    return problem
+
+
+def notebook_cells(path: Path) -> tuple[list[Cell], str]:
+    """The cells of the notebook at ``path`` and "", or [] and what is wrong with it (missing, not JSON, not a
+    version 4 notebook, a cell of the wrong shape)."""
+    try:
+        data = json.loads(Path(path).read_bytes().decode("utf-8"))
+    except FileNotFoundError:
+        return [], "it is missing"
+    except OSError as err:
+        return [], f"it cannot be read ({err.strerror})"
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return [], "it is not valid notebook JSON"
+    if not isinstance(data, dict) or data.get("nbformat") != 4 or not isinstance(data.get("cells"), list):
+        return [], "its JSON is not a notebook (no list of cells in nbformat 4)"
+    for i, cell in enumerate(data["cells"]):
+        problem = _cell_problem(i, cell)
+        if problem:
+            return [], problem
+    return [Cell(c["cell_type"], "".join(c["source"]), c["metadata"].get("nbgrader", {})) for c in data["cells"]], ""
 
 
 # --- Questions and mark schemes from the source -----------------------------------------------------------------
@@ -168,22 +241,18 @@ def _written_answers(path: Path) -> dict[str, str]:
     """grade_id of a written question -> the text of its answer in the notebook at ``path``: a manually graded
     markdown answer cell, or the plain markdown cells after a task cell, up to the next nbgrader cell."""
     answers: dict[str, str] = {}
-    try:
-        cells = read(path).cells
-    except (OSError, ValueError):
-        return answers
     current = None
-    for cell in cells:
-        meta = cell.metadata.get("nbgrader", {})
+    for cell in notebook_cells(path)[0]:
+        meta = cell.nbgrader
         if meta.get("task"):
             current = meta["grade_id"]
             answers[current] = ""
-        elif meta.get("solution") and cell.cell_type == "markdown":
+        elif meta.get("solution") and cell.kind == "markdown":
             answers[meta["grade_id"]] = cell.source.strip()
             current = None
         elif meta.get("grade_id") or meta.get("locked"):
             current = None
-        elif current and cell.cell_type == "markdown":
+        elif current and cell.kind == "markdown":
             answers[current] = (answers[current] + "\n\n" + cell.source.strip()).strip()
     return answers
 
@@ -202,21 +271,19 @@ def unanswered(assignment: str, root: Path = COURSE_ROOT) -> set[str]:
     """grade_ids of the test cells whose answer cells the learner has not touched yet (still as released)."""
     found: set[str] = set()
     for rel in notebook_names(assignment, root):
-        try:
-            released = read(Path(root) / "release" / assignment / rel).cells
-            mine = read(assignment_dir(assignment, root) / rel).cells
-        except (OSError, ValueError):
+        released = notebook_cells(Path(root) / "release" / assignment / rel)[0]
+        mine, problem = notebook_cells(assignment_dir(assignment, root) / rel)
+        if problem:
             continue
-        current = {c.metadata["nbgrader"]["grade_id"]: c.source for c in mine
-                   if c.metadata.get("nbgrader", {}).get("solution")}
+        current = {c.nbgrader["grade_id"]: c.source for c in mine if c.nbgrader.get("solution")}
         group, after_test = [], False
         for cell in released:
-            meta = cell.metadata.get("nbgrader", {})
-            if meta.get("solution") and cell.cell_type == "code":
+            meta = cell.nbgrader
+            if meta.get("solution") and cell.kind == "code":
                 group = [] if after_test else group
                 group.append((meta["grade_id"], cell.source))
                 after_test = False
-            elif meta.get("grade") and cell.cell_type == "code":
+            elif meta.get("grade") and cell.kind == "code":
                 if group and all(current.get(gid, src) == src for gid, src in group):
                     found.add(meta["grade_id"])
                 after_test = True
@@ -231,10 +298,13 @@ def mark_scheme_markdown(assignment: str, root: Path = COURSE_ROOT) -> str:
     parts = [f"# {assignment}: mark schemes of the written questions\n",
              "Score your own answer against each criterion; the course cannot grade written text for you.\n"]
     for w in written:
-        answer = answers.get(w.grade_id, "").strip() or "*(no answer yet)*"
+        answer = answers.get(w.grade_id, "").strip()
         title = w.title if "point" in w.title else f"{w.title} ({w.points:g} points)"
-        parts += [f"## {title}\n", f"**Your answer**\n\n{answer}\n",
-                  f"**Mark scheme**\n\n{w.scheme}\n"]
+        if not answer:  # the mark scheme holds the model answer: shown only once the learner has written theirs
+            parts += [f"## {title}\n", "*(no answer yet: write your answer in the notebook and grade again; its "
+                      "mark scheme appears here then)*\n"]
+            continue
+        parts += [f"## {title}\n", f"**Your answer**\n\n{answer}\n", f"**Mark scheme**\n\n{w.scheme}\n"]
     return "\n".join(parts)
 
 
@@ -255,6 +325,7 @@ class Attempt:
     cells: dict = field(default_factory=dict)
     feedback: list = field(default_factory=list)  # course-relative paths
     work_hash: str = ""
+    sandboxed: bool | None = None  # whether the learner's code ran in the sandbox; None: not known (or never ran)
 
     @property
     def graded(self) -> bool:
@@ -272,16 +343,42 @@ class Attempt:
         return f"{self.auto_score:g}/{self.auto_max:g}"
 
 
+_NUMBER = ("num", None)
+_CELL_SHAPE = {"score?": _NUMBER, "max?": _NUMBER, "kind?": "str", "message?": ("str", None),
+               "unanswered?": "bool"}
+#: What one recorded attempt must look like (keys added by later versions of the course are ignored).
+ATTEMPT_SHAPE = {"assignment": "str", "status": "str", "reason": "str", "timestamp": "str", "score": _NUMBER,
+                 "max_score": "num", "auto_score": _NUMBER, "auto_max": "num", "written_max": "num",
+                 "cells?": {"*": _CELL_SHAPE}, "feedback?": ["str"], "work_hash?": "str",
+                 "sandboxed?": ("bool", None)}
+_ATTEMPT_FIELDS = [f.name for f in fields(Attempt)]
+
+
+def _graded_have_scores(history: dict) -> str:
+    for assignment, attempts in history.items():
+        for i, x in enumerate(attempts):
+            if x["status"] == "graded" and x["auto_score"] is None:
+                return f"[{assignment[:40]!r}][{i}] is graded but has no auto_score"
+    return ""
+
+
+def _read_history(root: Path) -> dict:
+    return read_state(state_dir(root) / HISTORY_FILE, dict, {"*": [ATTEMPT_SHAPE]},
+                      "your grade history starts again empty (your notebooks are not affected)", root,
+                      check=_graded_have_scores)
+
+
 def load_history(root: Path = COURSE_ROOT) -> dict[str, list[Attempt]]:
-    raw = read_json(state_dir(root) / HISTORY_FILE, {})
-    return {a: [Attempt(**x) for x in attempts] for a, attempts in raw.items()}
+    """assignment -> its attempts, oldest first, from the checked history file."""
+    return {a: [Attempt(**{k: x[k] for k in _ATTEMPT_FIELDS if k in x}) for x in attempts]
+            for a, attempts in _read_history(root).items()}
 
 
 def record(attempt: Attempt, root: Path = COURSE_ROOT) -> None:
-    path = state_dir(root) / HISTORY_FILE
-    raw = read_json(path, {})
+    """Add ``attempt`` to the history (a damaged history is set aside first, so the attempt is never lost)."""
+    raw = _read_history(root)
     raw.setdefault(attempt.assignment, []).append(asdict(attempt))
-    write_json(path, raw)
+    write_json(state_dir(root) / HISTORY_FILE, raw)
 
 
 def latest(attempts: list[Attempt]) -> Attempt | None:
@@ -300,7 +397,8 @@ def _failed(assignment: str, reason: str, root: Path) -> Attempt:
 
 def _attempt_from(outcome, assignment: str, root: Path) -> Attempt:
     cells = {gid: dict(c) for gid, c in (outcome.cells or {}).items()}
-    for gid in unanswered(assignment, root) & set(cells):
+    written = learner_answers(assignment, root)
+    for gid in (unanswered(assignment, root) | {g for g, text in written.items() if not text}) & set(cells):
         cells[gid]["unanswered"] = True
     auto = [c for c in cells.values() if c.get("kind") == "auto"]
     graded = outcome.status == "graded"
@@ -319,7 +417,9 @@ def _attempt_from(outcome, assignment: str, root: Path) -> Attempt:
         auto_score=sum(float(c.get("score") or 0.0) for c in auto) if graded else None,
         auto_max=sum(float(c.get("max") or 0.0) for c in auto),
         written_max=sum(float(c.get("max") or 0.0) for c in cells.values() if c.get("kind") == "manual"),
-        cells=cells, feedback=feedback, work_hash=work_hash(assignment, root))
+        cells=cells, feedback=feedback, work_hash=work_hash(assignment, root),
+        # TODO(lead): the grading outcome does not say yet whether the kernel ran in the sandbox
+        sandboxed=getattr(outcome, "sandboxed", None))
 
 
 def _unreadable(assignment: str, root: Path) -> str:
@@ -332,14 +432,12 @@ def _unreadable(assignment: str, root: Path) -> str:
             return (f"your notebook {where}/{rel} is missing. If you renamed or moved it, put it back under that "
                     f"name; if you deleted it, Start (make start A={assignment}) copies a fresh one and keeps "
                     "your other files.")
-        try:
-            read(path)
-        except ValueError as err:
-            return (f"your notebook {where}/{rel} is damaged: {str(err).split(' (')[0]} is not valid notebook "
-                    f"JSON, so neither JupyterLab nor the grader can open it. If you edited it outside JupyterLab, "
-                    f"undo that edit; otherwise rename it (for example to {Path(rel).stem}.damaged.ipynb), press "
-                    "Start to get a fresh copy, and copy your answers over from the damaged file (it is plain "
-                    "text).")
+        problem = notebook_cells(path)[1]
+        if problem:
+            return (f"your notebook {where}/{rel} is damaged ({problem}), so the grader cannot open it. If you "
+                    f"edited it outside JupyterLab, undo that edit; otherwise rename it (for example to "
+                    f"{Path(rel).stem}.damaged.ipynb), press Start (make start A={assignment}) to get a fresh copy, "
+                    "and copy your answers over from the damaged file (it is plain text).")
     return ""
 
 
@@ -373,16 +471,26 @@ def grade(name: str, root: Path = COURSE_ROOT, *, timeout: float | None = None, 
                                       "again, and report it if it persists.", root)
     else:
         attempt = _attempt_from(mine[0], assignment, root)
+    record(attempt, root)  # first: whatever goes wrong afterwards, the attempt is kept
+    scheme_file = feedback_dir(assignment, root) / "mark-schemes.md"
     if attempt.graded:
         schemes = mark_scheme_markdown(assignment, root)
+        scheme_file.unlink(missing_ok=True)
         if schemes:
-            feedback_dir(assignment, root).mkdir(parents=True, exist_ok=True)
-            (feedback_dir(assignment, root) / "mark-schemes.md").write_text(schemes, encoding="utf-8")
-    record(attempt, root)
+            scheme_file.parent.mkdir(parents=True, exist_ok=True)
+            scheme_file.write_text(schemes, encoding="utf-8")
     return attempt
 
 
 # --- Report -----------------------------------------------------------------------------------------------------
+
+def check_message(message) -> str:
+    """A failed check as the learner sees it: the last line of its message (an error's type and message), never
+    more: the code of a hidden test and its traceback are not shown."""
+    lines = [line.strip() for line in str(message or "").splitlines() if line.strip()]
+    text = lines[-1] if lines else ""
+    return text if len(text) <= 300 else text[:299] + "…"
+
 
 def _code_link(path: str, text: str) -> str:
     return f"`{path}`"
@@ -403,7 +511,9 @@ def report(attempt: Attempt, root: Path = COURSE_ROOT, *, link=_code_link, schem
     for gid, cell in attempt.cells.items():
         title, top = titles.get(gid) or gid, float(cell.get("max") or 0)
         if cell.get("kind") == "manual":
-            lines.append(f"- {title}: written answer, assess it yourself with the mark scheme ({top:g} points)")
+            lines.append(f"- {title}: written answer, not answered yet ({top:g} points; its mark scheme is shown "
+                         "once you have answered it)" if cell.get("unanswered") else
+                         f"- {title}: written answer, assess it yourself with the mark scheme ({top:g} points)")
             continue
         score = cell.get("score")
         if score is not None and score >= top:
@@ -411,22 +521,23 @@ def report(attempt: Attempt, root: Path = COURSE_ROOT, *, link=_code_link, schem
         else:
             got = "not graded" if score is None else f"{score:g}/{top:g}"
             why = ("not answered yet (its answer cell is still as released)" if cell.get("unanswered")
-                   else str(cell.get("message") or "").strip())
+                   else check_message(cell.get("message")))
             lines.append(f"- {title}: {got}, lost points" + (f": {why}" if why else ""))
     lines.append("")
     for path in attempt.feedback:
-        lines.append(f"Feedback, with your notebook and every test's output: {link(path, path)}")
+        lines.append(f"Feedback, with your notebook and the result of each check: {link(path, path)}")
     history = load_history(root).get(a, [])
     top_attempt = best(history)
     if top_attempt is not None and sum(x.graded for x in history) > 1:
         lines.append(f"\nBest so far: {top_attempt.score_text()} ({top_attempt.timestamp}); "
                      f"{len(history)} attempts.")
     scheme_file = feedback_dir(a, root) / "mark-schemes.md"
-    if attempt.written_max and scheme_file.exists():
+    answered = [c for c in attempt.cells.values() if c.get("kind") == "manual" and not c.get("unanswered")]
+    if answered and scheme_file.exists():
         rel = display_path(scheme_file, root)
         if schemes:
             lines += ["", f"Mark schemes of the written questions (also in {link(rel, rel)}):", "",
-                      scheme_file.read_text(encoding="utf-8")]
+                      scheme_file.read_text(encoding="utf-8", errors="replace")]
         else:
             lines.append(f"\nWritten questions: assess your answers with {link(rel, 'the mark schemes')}.")
     return "\n".join(lines)

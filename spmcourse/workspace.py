@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -56,15 +57,128 @@ def now() -> str:
     return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
 
 
-def read_json(path: Path, default):
-    """A small JSON state file, or ``default`` when it does not exist yet."""
+# --- State files, checked on read -------------------------------------------------------------------------------
+# A state file is JSON the course wrote, but a learner (or an editor, a sync tool, a full disk) may have changed it.
+# Each is checked against the shape its readers rely on. A damaged one is moved aside under a dated name (so
+# nothing is lost), a one-line notice says so, and the command carries on with the empty state.
+#
+# Shapes: "str", "int", "num" (finite, not a bool), "bool", None (null); a tuple is one of several shapes;
+# [shape] is a list of it; {"*": shape} maps any key to it; {"key": shape, "other?": shape} is an object with
+# those keys (a trailing "?" marks one that may be missing; other keys are allowed and ignored).
+
+#: Notices about damaged state files set aside by this process, for a view that shows them (the progress page).
+NOTICES: list[str] = []
+
+
+def _text_ok(text: str) -> bool:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return default
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise CourseError(f"the course's state file {path} is damaged ({err}). Delete it; your notebooks are "
-                          "not in it, and the course rebuilds it the next time you start or grade.") from err
+        text.encode("utf-8")  # JSON can carry lone surrogates, which no terminal or file can print
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _where(where: str) -> str:
+    return where or "the whole file"
+
+
+def shape_problem(value, shape, where: str = "") -> str:
+    """What in ``value`` does not have ``shape`` (see above), or "" when it all does."""
+    if isinstance(shape, tuple):
+        problems = [shape_problem(value, s, where) for s in shape]
+        return "" if "" in problems else problems[0]
+    if shape is None:
+        return "" if value is None else f"{_where(where)} is not null"
+    if shape == "str":
+        if not isinstance(value, str):
+            return f"{_where(where)} is not a text"
+        return "" if _text_ok(value) else f"{_where(where)} holds characters that cannot be printed"
+    if shape == "bool":
+        return "" if isinstance(value, bool) else f"{_where(where)} is not true or false"
+    if shape in ("int", "num"):
+        # bool is an int in Python; huge or infinite numbers break float() and formatting
+        number = isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) < 1e15
+        if number and (shape == "num" or isinstance(value, int)):
+            return ""
+        return f"{_where(where)} is not {'a whole number' if shape == 'int' else 'a number'}"
+    if isinstance(shape, list):
+        if not isinstance(value, list):
+            return f"{_where(where)} is not a list"
+        for i, item in enumerate(value):
+            problem = shape_problem(item, shape[0], f"{where}[{i}]")
+            if problem:
+                return problem
+        return ""
+    if not isinstance(value, dict):
+        return f"{_where(where)} is not an object"
+    if "*" in shape:
+        for key, item in value.items():
+            label = f"{where}[{key[:40]!r}]"
+            if not _text_ok(key):
+                return f"{where or 'the file'} has a key that is not a text"
+            problem = shape_problem(item, shape["*"], label)
+            if problem:
+                return problem
+        return ""
+    for key, item_shape in shape.items():
+        name = key.rstrip("?")
+        if name not in value:
+            if key.endswith("?"):
+                continue
+            return f"{where + '.' if where else ''}{name} is missing"
+        problem = shape_problem(value[name], item_shape, f"{where + '.' if where else ''}{name}")
+        if problem:
+            return problem
+    return ""
+
+
+def set_aside(path: Path, problem: str, carry_on: str, root: Path = COURSE_ROOT) -> Path:
+    """Move a damaged state file to ``<name>.damaged-<date>`` and say so in one line; return the new path."""
+    stamp = datetime.now().strftime("%Y-%m-%dT%H%M%S")
+    dest = path.with_name(f"{path.name}.damaged-{stamp}")
+    n = 1
+    while dest.exists() or dest.is_symlink():
+        n += 1
+        dest = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+    try:
+        path.rename(dest)
+    except OSError as err:
+        raise CourseError(f"{display_path(path, root)} is damaged ({problem}) and could not be moved aside "
+                          f"({err.strerror}). Rename or delete it yourself; your notebooks are not in it.") from err
+    notice = (f"Note: {display_path(path, root)} was damaged ({problem}); it is kept as {dest.name} beside it, "
+              f"and {carry_on}.")
+    NOTICES.append(notice)
+    print(notice, file=sys.stderr, flush=True)
+    return dest
+
+
+def take_notices() -> list[str]:
+    """The notices not shown yet (and forget them)."""
+    taken = NOTICES[:]
+    NOTICES.clear()
+    return taken
+
+
+def read_state(path: Path, default, shape, carry_on: str, root: Path = COURSE_ROOT, check=None):
+    """A JSON state file checked against ``shape`` (and ``check(data)``, which returns a problem or ""), or
+    ``default()`` when it does not exist yet or is damaged (then it is set aside: see :func:`set_aside`)."""
+    try:
+        raw = path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError):  # not written yet (or its folder cannot exist: see start())
+        return default()
+    except OSError as err:  # a folder, or unreadable
+        problem = f"it cannot be read: {err.strerror}"
+    else:
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+            problem = "it is not valid JSON"
+        else:
+            problem = shape_problem(data, shape) or (check(data) if check else "")
+            if not problem:
+                return data
+    set_aside(path, problem, carry_on, root)
+    return default()
 
 
 def write_json(path: Path, data) -> None:
@@ -135,8 +249,22 @@ def notebook_names(assignment: str, root: Path = COURSE_ROOT) -> list[str]:
 
 # --- State ------------------------------------------------------------------------------------------------------
 
+_VERSION = {"number": "int", "version": "str", "received": "str", "files": {"*": "str"}, "beside?": {"*": "str"}}
+STATE_SHAPE = {"assignments": {"*": {"started": "str", "versions": [_VERSION]}}}
+
+
+def _no_empty_history(state: dict) -> str:
+    for assignment, record in state["assignments"].items():
+        if not record["versions"]:
+            return f"assignments[{assignment[:40]!r}].versions is empty"
+    return ""
+
+
 def load_state(root: Path = COURSE_ROOT) -> dict:
-    return read_json(state_dir(root) / STATE_FILE, {"assignments": {}})
+    """The workspace record, checked; a damaged one is set aside and the record starts again."""
+    return read_state(state_dir(root) / STATE_FILE, lambda: {"assignments": {}}, STATE_SHAPE,
+                      "the course goes on without a record of which releases you received (your copies in work/ "
+                      "are untouched; Start finds them again)", root, check=_no_empty_history)
 
 
 def save_state(state: dict, root: Path = COURSE_ROOT) -> None:
@@ -225,6 +353,10 @@ def start(name: str, root: Path = COURSE_ROOT, *, update: bool = False) -> Start
     version = release_version(assignment, root, hashes)
     state = load_state(root)
     record = state["assignments"].get(assignment)
+    for place in (workspace(root), folder):
+        if place.exists() and not place.is_dir():
+            raise CourseError(f"{display_path(place, root)} is a file, not a folder, so your copy cannot go there. "
+                              "Rename that file (or point SPM_WORKSPACE elsewhere), then Start again.")
     result = StartResult(assignment, folder, first_start=not folder.is_dir())
 
     if record is None or result.first_start:
@@ -241,7 +373,7 @@ def start(name: str, root: Path = COURSE_ROOT, *, update: bool = False) -> Start
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(src, dest)
             result.copied.append(rel)
-        elif update and newer and hashes[rel] not in (latest["files"].get(rel), file_hash(dest)):
+        elif update and newer and dest.is_file() and hashes[rel] not in (latest["files"].get(rel), file_hash(dest)):
             new = _beside_name(rel, latest["number"] + 1, taken)
             shutil.copy(src, folder / new)
             taken.add(new)

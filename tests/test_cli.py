@@ -7,6 +7,7 @@ import sys
 import pytest
 
 from conftest import ROOT, make_course
+from learner_course import course, learner_template  # noqa: F401 (fixtures)
 from spmcourse import build, cli
 from spmcourse.errors import CourseError
 
@@ -68,3 +69,16 @@ def test_clean_check_changes_nothing(tmp_path, capsys):
     assert "saved.ipynb" in capsys.readouterr().out
     assert cli.main(["clean", "--root", str(course)]) == 0
     assert cli.main(["clean", "--check", "--root", str(course)]) == 0
+
+
+def test_a_file_system_refusal_is_a_message_not_a_traceback(course, monkeypatch, capsys):
+    """A file where the course keeps its state folder (work/.course): `spm start` says what is in the way."""
+    from learner_course import ASSIGNMENT
+    from spmcourse import workspace
+
+    monkeypatch.setattr(workspace, "COURSE_ROOT", course)
+    (course / "work" / ".course").write_text("not a folder")
+    assert cli.main(["start", ASSIGNMENT]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("spm start: ") and "work/.course" in err and "run the command again" in err, err
+    assert (course / "work" / ".course").read_text() == "not a folder"

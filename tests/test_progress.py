@@ -104,7 +104,9 @@ def test_view_start_and_grade_buttons(course):
     grade.click()
     assert "2 of 5 points" in view.last_report, view.last_report
     assert f"(../work/feedback/{ASSIGNMENT}/{NOTEBOOK.replace('.ipynb', '.html')})" in view.last_report
-    assert "mark schemes" in view.last_report
+    assert "not answered yet (2 points; its mark scheme is shown once you have answered it)" in view.last_report
+    assert "mark schemes" not in view.last_report  # nothing to assess yet: the written question is unanswered
+    assert "answer the written questions, then Grade again" in _row(course).next_step
     cells = [getattr(c, "value", "") for c in view.children[1].children]
     assert any("submitted" in v for v in cells) and "2/5" in cells
     assert not view.buttons[f"grade:{ASSIGNMENT}"].disabled  # buttons are enabled again after the grading
@@ -114,3 +116,13 @@ def test_view_reports_errors_instead_of_raising(course):
     view = progress.build_progress_view(course)
     view.buttons[f"grade:{ASSIGNMENT}"].click()  # not started: the error is shown, nothing raised
     assert "Could not grade" in view.last_report and "not started" in view.last_report
+
+
+def test_view_says_when_a_damaged_state_file_was_set_aside(course):
+    workspace.start(ASSIGNMENT, course)
+    workspace.take_notices()
+    (course / "work" / ".course" / "grades.json").write_text("[]")
+    view = progress.build_progress_view(course)
+    summary = view.children[0].value
+    assert "work/.course/grades.json was damaged" in summary and "grades.json.damaged-" in summary, summary
+    assert _row(course).status == progress.IN_PROGRESS  # and the page carries on with an empty history

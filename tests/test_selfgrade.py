@@ -3,14 +3,21 @@ question with the reason for lost points, keep feedback, latest and best, show t
 grading that cannot run as failed (never 0) without modifying anything in the learner's workspace?"""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from learner_course import (  # noqa: F401 (fixtures)
     ASSIGNMENT, AUTO_MAX, NOTEBOOK, RIGHT, WRITTEN_MAX, WRONG, answer, course, learner_template, tree_snapshot,
 )
-from spmcourse import cli, selfgrade, workspace
+from spmcourse import cli, progress, selfgrade, workspace
 from spmcourse.errors import CourseError
 from spmcourse.notebooks import read, write
+
+#: What the hidden tests of the tiny assignment look like, and a line of its mark scheme: never shown too early.
+HIDDEN_CODE = ("BEGIN HIDDEN", "total == 5", "double(4) == 8", "assert ", "Traceback")
+SCHEME = "visible checks alone can be gamed"
+
 
 @pytest.fixture
 def started(course):
@@ -131,3 +138,56 @@ def test_mark_schemes_come_from_the_source():
         pytest.skip("no source for the first module yet")
     for w in selfgrade.written_questions(FIRST.key):
         assert w.scheme and "MARK SCHEME" not in w.question
+
+
+def test_self_study_feedback_shows_no_hidden_test_and_no_mark_scheme_before_an_answer(started, capsys,
+                                                                                       monkeypatch):
+    """Grading a blank attempt reveals neither the hidden tests' code nor the mark scheme (with its model
+    answer); answering the written question then reveals its mark scheme, and a wrong answer shows the failed
+    check's message, not its code."""
+    course, copy = started
+    monkeypatch.setattr(selfgrade, "COURSE_ROOT", course)
+    scheme_file = course / "work" / "feedback" / ASSIGNMENT / "mark-schemes.md"
+
+    def everything_shown() -> list[str]:
+        out = capsys.readouterr().out
+        attempt = selfgrade.load_history(course)[ASSIGNMENT][-1]
+        shown = [out, selfgrade.report(attempt, course), selfgrade.report(attempt, course, schemes=False)]
+        return shown + ([scheme_file.read_text()] if scheme_file.exists() else [])
+
+    assert cli.main(["grade", ASSIGNMENT]) == 0
+    blank = everything_shown()
+    view = progress.build_progress_view(course)
+    view.buttons[f"grade:{ASSIGNMENT}"].click()  # what the Grade button shows
+    blank.append(view.last_report)
+    for text in blank:
+        for secret in HIDDEN_CODE + (SCHEME,):
+            assert secret not in text, (secret, text)
+    assert "Question 3 (2 points): reflect: written answer, not answered yet" in blank[0]
+
+    answer(copy, {"q1_total": WRONG["q1_total"]})
+    nb = read(copy)
+    nb.cells[-2].source = "Visible checks can be gamed."
+    write(nb, copy)
+    assert cli.main(["grade", ASSIGNMENT]) == 0
+    answered = everything_shown()
+    assert SCHEME in answered[0] and SCHEME in answered[-1] and "Visible checks can be gamed." in answered[-1]
+    assert "total: not the sum; add BASE to 2" in answered[0]
+    for text in answered:
+        for secret in HIDDEN_CODE:
+            assert secret not in text, (secret, text)
+
+
+def test_a_history_from_before_sandboxing_was_recorded_still_loads(course):
+    """Attempts record whether the grading was sandboxed; older attempts without it load as "not known"."""
+    path = course / "work" / ".course" / "grades.json"
+    path.parent.mkdir(parents=True)
+    old = {"assignment": ASSIGNMENT, "status": "graded", "reason": "", "timestamp": "2026-01-01T10:00:00+00:00",
+           "score": 5.0, "max_score": 7.0, "auto_score": 5.0, "auto_max": 5.0, "written_max": 2.0, "cells": {},
+           "feedback": [], "work_hash": "abc", "added_by_a_later_version": 1}
+    path.write_text(json.dumps({ASSIGNMENT: [old]}))
+    [attempt] = selfgrade.load_history(course)[ASSIGNMENT]
+    assert attempt.sandboxed is None and attempt.auto_score == 5.0
+    assert not list(path.parent.glob("grades.json.damaged-*"))
+    selfgrade.record(attempt, course)
+    assert json.loads(path.read_text())[ASSIGNMENT][-1]["sandboxed"] is None
