@@ -203,14 +203,14 @@ def _sanitize_entry(dfd: int, name: str, path: str, depth: int, caps: Caps, befo
                     state: dict) -> None:
     st = os.stat(name, dir_fd=dfd, follow_symlinks=False)
     if stat.S_ISDIR(st.st_mode):
-        state["entries"] += 1
         reason = (f"folders nested more than {MAX_DEPTH} deep are not kept" if depth >= MAX_DEPTH else
                   f"over the limit of {caps.max_files} files and folders"
-                  if caps.max_files and state["entries"] > caps.max_files else "")
+                  if caps.max_files and state["entries"] >= caps.max_files else "")
         if reason:
             remove_entry(dfd, name)
             notes.add(path, reason)
             return
+        state["entries"] += 1
         fd = _open_own(dfd, name, _DIR_FLAGS, True)
         try:
             _fix_mode(fd, True)
@@ -223,6 +223,7 @@ def _sanitize_entry(dfd: int, name: str, path: str, depth: int, caps: Caps, befo
             state["entries"] += 1  # created or changed by the kernel: within the limits, or removed
             reason = _over_caps(st.st_size, caps, state)
             if reason:
+                state["entries"] -= 1  # only what is kept counts
                 os.unlink(name, dir_fd=dfd)
                 notes.add(path, reason)
                 return
@@ -295,39 +296,46 @@ def _copy_dir(dfd: int, where: str, dest: Path, rel: str, depth: int, caps: Caps
             continue
         path = os.path.join(rel, name)
         try:
-            st = os.stat(name, dir_fd=dfd, follow_symlinks=False)
+            _copy_entry(dfd, name, where, dest, path, depth, caps, ignore, exempt, notes, state)
         except FileNotFoundError:
             continue
-        if stat.S_ISDIR(st.st_mode):
-            if depth >= MAX_DEPTH:
-                notes.add(path, f"folders nested more than {MAX_DEPTH} deep are not copied")
-                continue
+        except PermissionError:  # not root, and the folder's owner took the permissions off it
+            notes.add(path, "it could not be read")
+
+
+def _copy_entry(dfd: int, name: str, where: str, dest: Path, path: str, depth: int, caps: Caps, ignore, exempt,
+                notes: _Notes, state: dict) -> None:
+    st = os.stat(name, dir_fd=dfd, follow_symlinks=False)
+    if stat.S_ISDIR(st.st_mode):
+        if depth >= MAX_DEPTH:
+            notes.add(path, f"folders nested more than {MAX_DEPTH} deep are not copied")
+            return
+        if caps.max_files and state["entries"] >= caps.max_files:
+            notes.add(path, f"over the limit of {caps.max_files} files and folders")
+            return
+        fd = os.open(name, _DIR_FLAGS, dir_fd=dfd)
+        try:
+            if not os.path.samestat(st, os.fstat(fd)):
+                return  # replaced between the check and the open: not what was checked
             state["entries"] += 1
-            if caps.max_files and state["entries"] > caps.max_files:
-                notes.add(path, f"over the limit of {caps.max_files} files and folders")
-                continue
-            fd = os.open(name, _DIR_FLAGS, dir_fd=dfd)
-            try:
-                if not os.path.samestat(st, os.fstat(fd)):
-                    continue
-                os.mkdir(dest / name, 0o700)
-                _copy_dir(fd, os.path.join(where, name), dest / name, path, depth + 1, caps, ignore, exempt,
-                          notes, state)
-                os.chmod(dest / name, _safe_mode(st.st_mode, True))
-            finally:
-                os.close(fd)
-        elif stat.S_ISREG(st.st_mode):
-            free = exempt(path)
-            if not free:
-                state["entries"] += 1
-                reason = _over_caps(st.st_size, caps, state)
-                if reason:
-                    notes.add(path, reason)
-                    continue
-                state["bytes"] += st.st_size
-            _copy_file(dfd, name, st, dest / name)
-        else:
-            notes.add(path, f"{_kind(st.st_mode)}; only ordinary files and folders are copied")
+            os.mkdir(dest / name, 0o700)
+            _copy_dir(fd, os.path.join(where, name), dest / name, path, depth + 1, caps, ignore, exempt, notes,
+                      state)
+            os.chmod(dest / name, _safe_mode(st.st_mode, True))
+        finally:
+            os.close(fd)
+    elif stat.S_ISREG(st.st_mode):
+        if not exempt(path):
+            state["entries"] += 1
+            reason = _over_caps(st.st_size, caps, state)
+            if reason:
+                state["entries"] -= 1  # only what is copied counts
+                notes.add(path, reason)
+                return
+            state["bytes"] += st.st_size
+        _copy_file(dfd, name, st, dest / name)
+    else:
+        notes.add(path, f"{_kind(st.st_mode)}; only ordinary files and folders are copied")
 
 
 def _copy_file(dfd: int, name: str, st: os.stat_result, dest: Path) -> None:

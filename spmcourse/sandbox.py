@@ -11,7 +11,12 @@ kernel's launch: :class:`SandboxKernelManager` starts ``python -m ipykernel_laun
   (``HOME``, ``/tmp``, ``IPYTHONDIR``) that is deleted afterwards;
 - has no network (its own network namespace; it talks to the grader over IPC sockets in the scratch folder), its
   own process namespace, and limits on memory, processes, file size, CPU and wall time;
-- leaves nothing running: when the kernel stops, every process of its namespace is killed.
+- leaves nothing running: when the kernel stops, every process of its namespace is killed;
+- leaves nothing the grader would trust: during ``autograde``, as soon as the kernel stops, its working folder keeps
+  only ordinary files and folders within the course's limits, with safe permissions (:mod:`spmcourse.safefiles`;
+  :func:`take_notes` says what was removed);
+- inherits nothing of the grader but a short list of environment variables, by exact name: no file descriptor
+  (its stdout and stderr go to a file of its own, not the grader's log).
 
 When the grader runs as root, the kernel itself runs as an unprivileged user id of its own (a fresh one per
 kernel), with no capabilities, so that the process limit holds (Linux does not apply RLIMIT_NPROC to root) and

@@ -102,7 +102,10 @@ LINKED = {"linked-folder": "symbolic link", "linked-notebook": "symbolic link"}
 NOTED = {"link-shadow": "shadow", "link-source": "stolen_source", "link-gradebook": "gradebook.db",
          "link-peer": "peer", "link-master-html": "solutions.html", "link-notebook-write": f"{NB}.ipynb",
          "dev-zero": "zeros.bin", "special": "pipe", "big-files": "big0.bin"}
-RECIPES = [*attack_cells(Path("/")), *LINKED]
+RECIPES = [*attack_cells(Path("/")), *LINKED, "links-inside"]
+#: Submitted with a link to /etc/shadow and a named pipe among its files: the course skips them, with a note;
+#: plain nbgrader (which would follow them when it copies the folder) refuses the student with a reason.
+INSIDE = "links-inside"
 
 
 def submit_all(course: Path) -> None:
@@ -116,6 +119,9 @@ def submit_all(course: Path) -> None:
     kit.submission_dir(course, "linked-folder").symlink_to(master, target_is_directory=True)
     folder = kit.submit(course, "linked-notebook", None)
     (folder / f"{NB}.ipynb").symlink_to(master / f"{NB}.ipynb")
+    folder = kit.submit(course, "links-inside", kit.student_notebook(course, "right"))
+    (folder / "data.csv").symlink_to("/etc/shadow")
+    os.mkfifo(folder / "pipe")
 
 
 # --- What must not change, and what must not appear ------------------------------------------------------------
@@ -260,7 +266,7 @@ def test_nothing_copied_or_published(run, student):
         assert leaks(run.course / step / student) == []
 
 
-@pytest.mark.parametrize("student", [s for s in RECIPES if s not in LINKED])
+@pytest.mark.parametrize("student", [s for s in RECIPES if s not in LINKED and s != INSIDE])
 def test_student_is_graded_with_a_note(run, student):
     """The trap costs nothing and gains nothing: full marks on the answers, the cell ran, and the student (or, for
     plain nbgrader, the grader's log) is told what was removed."""
@@ -289,6 +295,20 @@ def test_linked_submission_fails_with_a_reason(run, student):
         assert LINKED[student] in outcome.reason and "grade again" in outcome.reason, outcome.reason
     else:
         assert f"Refusing to grade {student}'s {A}" in run.log and LINKED[student] in run.log
+
+
+def test_links_inside_a_submission(run):
+    """Links and pipes among a submission's files: never followed; the course grades the rest, with a note;
+    plain nbgrader refuses the student, with a reason."""
+    if run.outcomes:
+        outcome = run.outcomes[INSIDE]
+        assert outcome.status == grading.GRADED and outcome.score == kit.AUTO_MAX, outcome
+        assert any("data.csv" in w and "symbolic link" in w for w in outcome.warnings), outcome.warnings
+        assert any("pipe" in w and "named pipe" in w for w in outcome.warnings), outcome.warnings
+        assert not (run.course / "autograded" / INSIDE / A / "data.csv").exists()
+    else:
+        assert run.score(INSIDE) is None
+        assert f"Refusing to grade {INSIDE}'s {A}" in run.log and "data.csv is a symbolic link" in run.log
 
 
 def test_world_writable_folder_is_normalised(run):
@@ -364,3 +384,74 @@ def test_killed_run_scratch_folders_are_removed_at_start(course_template, tmp_pa
     assert outcome.status == grading.GRADED
     assert [p for p in left if p.exists()] == []
     assert alive.exists()
+
+
+# --- The clean-up and the copy on their own (fast) ------------------------------------------------------------
+
+def test_clean_up_keeps_only_ordinary_files_within_limits(tmp_path):
+    """Links, pipes, sockets, deep nesting, unreadable folders, special bits, files over the limits: what a
+    kernel can leave; files it did not touch stay whatever their size."""
+    import socket
+
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "data.csv").write_bytes(b"x" * 5000)  # the assignment's own, over the limit but untouched
+    before = safefiles.snapshot(work)
+    (work / "new.bin").write_bytes(b"y" * 5000)
+    (work / "ok.txt").write_text("fine")
+    (work / "shadow").symlink_to("/etc/shadow")
+    (work / "loop").symlink_to(work, target_is_directory=True)
+    os.mkfifo(work / "pipe")
+    socket.socket(socket.AF_UNIX).bind(str(work / "sock"))
+    deep = work / "deep"
+    deep.mkdir()
+    fd = os.open(deep, os.O_RDONLY)
+    for _ in range(300):
+        os.mkdir("d", dir_fd=fd)
+        fd, old = os.open("d", os.O_RDONLY, dir_fd=fd), fd
+        os.close(old)
+    os.close(fd)
+    (work / "locked").mkdir()
+    (work / "locked" / "inside.txt").write_text("hidden")
+    os.chmod(work / "locked", 0)
+    (work / "setuid").write_text("#!/bin/sh")
+    os.chmod(work / "setuid", 0o6777)
+    os.chmod(work, 0o1777)
+    shadow_mode = os.stat("/etc/shadow").st_mode
+
+    notes = safefiles.sanitize_tree(work, safefiles.Caps(max_file=4000, max_total=100_000), before)
+    assert sorted(os.listdir(work)) == ["data.csv", "deep", "locked", "ok.txt", "setuid"]
+    assert (work / "locked" / "inside.txt").read_text() == "hidden"
+    depth = sum(1 for _ in os.walk(work / "deep"))
+    assert depth == safefiles.MAX_DEPTH - 1
+    for path in [work, *work.rglob("*")]:
+        assert stat.S_IMODE(os.lstat(path).st_mode) & 0o7002 == 0, path
+    assert os.stat("/etc/shadow").st_mode == shadow_mode
+    text = "\n".join(notes)
+    for name in ("new.bin", "shadow", "loop", "pipe", "sock", "deep/d/d"):
+        assert name in text, text
+    assert "data.csv" not in text and "ok.txt" not in text
+
+
+def test_copy_follows_no_link_and_keeps_to_the_limits(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.ipynb").write_bytes(b"n" * 3000)
+    (src / "b.txt").write_text("b")
+    (src / "shadow").symlink_to("/etc/shadow")
+    (src / "etc").symlink_to("/etc", target_is_directory=True)
+    (src / "zero").symlink_to("/dev/zero")
+    os.mkfifo(src / "pipe")
+    (src / "big.bin").write_bytes(b"x" * 3000)
+    (src / "many").mkdir()
+    for i in range(20):
+        (src / "many" / f"{i}.txt").write_text("m")
+    notes = safefiles.copy_tree(src, tmp_path / "dest", safefiles.Caps(max_file=2000, max_files=10),
+                                exempt=lambda rel: rel == "a.ipynb")
+    copied = sorted(str(p.relative_to(tmp_path / "dest")) for p in (tmp_path / "dest").rglob("*"))
+    assert "a.ipynb" in copied and "b.txt" in copied and len(copied) == 10 + 1
+    assert not any(name in copied for name in ("shadow", "etc", "zero", "pipe", "big.bin"))
+    assert all(not p.is_symlink() for p in (tmp_path / "dest").rglob("*"))
+    text = "\n".join(notes)
+    for name in ("shadow", "etc", "zero", "pipe", "big.bin", "many/"):
+        assert name in text, text
