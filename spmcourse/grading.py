@@ -475,8 +475,6 @@ class _Worker:
         """
         from nbgrader.utils import ignore_patterns
 
-        from spmcourse import safefiles
-
         submitted = Path(self.real.format_path(self.real.submitted_directory, ".", "."))
         notebooks = {f"{n}.ipynb" for n in self.notebook_ids}
         link = safefiles.linked_part(submitted, src) or next(

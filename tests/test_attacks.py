@@ -138,7 +138,8 @@ def outside_state(course: Path) -> dict[str, tuple]:
     """Mode (and content digest) of everything a submission must not change: /etc/shadow, /dev/zero, the
     course's source/, release/ and config, and every submission (links included, not followed)."""
     state = {"/etc/shadow": (os.stat("/etc/shadow").st_mode, _digest(Path("/etc/shadow"))),
-             "/dev/zero": (os.stat("/dev/zero").st_mode,)}
+             "/dev/zero": (os.stat("/dev/zero").st_mode,),
+             str(course / "gradebook.db"): (os.stat(course / "gradebook.db").st_mode,)}  # its grades change
     roots = [course / "source", course / "release", course / "submitted", course / "nbgrader_config.py"]
     for root in roots:
         paths = [root] if root.is_file() else [Path(d) / n for d, ds, fs in os.walk(root) for n in ds + fs]
@@ -251,8 +252,26 @@ def run(request) -> Graded:
 
 # --- The checks, per recipe and grading path -------------------------------------------------------------------
 
-@pytest.mark.parametrize("student", RECIPES)
-def test_nothing_outside_the_submission_changes(run, student):
+def targets(course: Path, student: str) -> list[str]:
+    """What a recipe aims at outside the submission (paths as outside_state names them)."""
+    master = str(course / "source" / A / f"{NB}.ipynb")
+    return {"link-shadow": ["/etc/shadow"], "dev-zero": ["/dev/zero"], "link-gradebook": [str(course / "gradebook.db")],
+            "link-source": [str(course / "source"), str(course / "source" / A), master],
+            "link-peer": [str(course / "submitted" / "honest" / A / f"{NB}.ipynb")],
+            "link-master-html": [master], "link-notebook-write": [master],
+            "linked-folder": [str(course / "source" / A), master], "linked-notebook": [master],
+            "links-inside": ["/etc/shadow"]}.get(student, [])
+
+
+@pytest.mark.parametrize("student", [s for s in RECIPES if targets(Path("/"), s)])
+def test_the_recipes_target_is_unchanged(run, student):
+    """What the recipe aims at (/etc/shadow, /dev/zero, source/, the master, the gradebook, a peer's notebook)
+    keeps its mode and content."""
+    aimed = targets(run.course, student)
+    assert {p: run.after.get(p) for p in aimed} == {p: run.before.get(p) for p in aimed}
+
+
+def test_nothing_outside_the_submissions_changes(run):
     """/etc/shadow, /dev/zero, source/, release/ and every submission are exactly as before the run."""
     changed = sorted(p for p in set(run.before) | set(run.after) if run.before.get(p) != run.after.get(p))
     assert changed == []
