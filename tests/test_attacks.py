@@ -150,9 +150,19 @@ def outside_state(course: Path) -> dict[str, tuple]:
     return state
 
 
-def leaks(folder: Path) -> list[str]:
+def forbidden(run: "Graded", student: str) -> set[str]:
+    """Digests of what must not be copied into a student's folders: the files of source/ and the other students'
+    notebooks, as they were before the run (less any that equal the student's own)."""
+    own = str(run.course / "submitted" / student) + os.sep
+    theirs = str(run.course / "submitted") + os.sep
+    found = {v[1] for p, v in run.before.items() if len(v) > 1 and v[1] and (
+        p.startswith(str(run.course / "source") + os.sep) or (p.startswith(theirs) and p.endswith(".ipynb")))}
+    return found - {v[1] for p, v in run.before.items() if p.startswith(own) and len(v) > 1}
+
+
+def leaks(folder: Path, digests: set[str] = frozenset()) -> list[str]:
     """What is wrong in a student's autograded or feedback folder: anything but ordinary files and folders,
-    anything of source/, the gradebook or /etc/shadow, more than the course keeps."""
+    anything of source/, the gradebook, /etc/shadow or other students (``digests``), more than the course keeps."""
     shadow = Path("/etc/shadow").read_bytes()
     found, total, count = [], 0, 0
     for d, dirs, files in os.walk(folder):
@@ -174,6 +184,8 @@ def leaks(folder: Path) -> list[str]:
             found += [f"{path}: holds {mark!r}" for mark in SOLUTION_MARKS if mark in data]
             if shadow and shadow in data:
                 found.append(f"{path}: holds /etc/shadow")
+            if hashlib.sha256(data).hexdigest() in digests:
+                found.append(f"{path}: a copy of a file of source/ or of another student")
     if total > MAX_KEPT or count > safefiles.MAX_FILES + 20:
         found.append(f"{folder}: {total} bytes in {count} entries")
     return found
@@ -282,7 +294,7 @@ def test_nothing_copied_or_published(run, student):
     """The student's autograded and feedback folders hold only ordinary files, nothing of source/, the gradebook
     or /etc/shadow, within the course's limits."""
     for step in ("autograded", "feedback"):
-        assert leaks(run.course / step / student) == []
+        assert leaks(run.course / step / student, forbidden(run, student)) == []
 
 
 @pytest.mark.parametrize("student", [s for s in RECIPES if s not in LINKED and s != INSIDE])
