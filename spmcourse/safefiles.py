@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import stat
 import tempfile
 from dataclasses import dataclass
@@ -388,11 +387,17 @@ def describe_link(path: Path) -> str:
     return f"{shown(path)} is a symbolic link{target}"
 
 
-def links_inside(top: str | Path, limit: int = 5) -> list[Path]:
-    """Symbolic links (and other non-regular files) under the real folder ``top``; at most ``limit``."""
+def links_inside(top: str | Path, limit: int = 5, ignore: Iterable[str] = ()) -> list[Path]:
+    """Symbolic links (and other non-regular files) under the real folder ``top``, skipping names that match the
+    ``ignore`` globs (as nbgrader's ``CourseDirectory.ignore``); at most ``limit``."""
+    import fnmatch
+
     found = []
     for folder, dirs, files in os.walk(top, followlinks=False):
+        dirs[:] = [d for d in dirs if not any(fnmatch.fnmatch(d, g) for g in ignore)]
         for name in sorted(dirs + files):
+            if any(fnmatch.fnmatch(name, g) for g in ignore):
+                continue
             path = Path(folder) / name
             with contextlib.suppress(OSError):
                 mode = os.lstat(path).st_mode
@@ -467,7 +472,7 @@ def refusal(converter, assignment_id: str, student_id: str) -> str:
     if link is not None:
         return (f"Refusing to grade {student_id}'s {assignment_id}: {describe_link(link)}, not the student's own "
                 f"work. Replace the link with the submitted files themselves (or remove it), then grade again.")
-    inside = links_inside(folder)
+    inside = links_inside(folder, ignore=cd.ignore)
     if inside:
         names = ", ".join(describe_link(p) if p.is_symlink() else f"{shown(p)} is not an ordinary file"
                           for p in inside)
