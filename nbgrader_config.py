@@ -60,6 +60,14 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+# --- Files a submission leaves: refused links (spmcourse/safefiles.py, docs/sandbox.md) -------------------------
+# A student folder that is a symbolic link, holds a notebook that is one, or contains links or special files, is
+# refused with a reason before nbgrader copies anything from it (autograde, generate_feedback). What a grading
+# kernel leaves in its folder is cleaned by the sandbox as soon as the kernel stops.
+from spmcourse import safefiles  # noqa: E402
+
+safefiles.install()
+# --- end of the block ----------------------------------------------------------------------------------------
 
 # Library warnings written to stderr would zero a passing test cell during autograde.
 c.IgnorePattern.enabled = True

@@ -47,13 +47,13 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from spmcourse import safefiles
 from spmcourse.errors import CourseError
 
 GRADED, FAILED, TIMED_OUT = "graded", "failed", "timed out"
@@ -63,6 +63,8 @@ MAX_OUTPUT_CHARS = 100_000
 #: Wall-time limit for generating one student's feedback.
 FEEDBACK_TIMEOUT = 180.0
 STATUS_FILE = ".spm-grading-status.json"
+#: The run's scratch folder (workers' private course folders) is ``<tmp>/spm-grading-<pid>.<start>-...``.
+SCRATCH_PREFIX = "spm-grading-"
 _LOG_LINES = 400
 
 
@@ -474,38 +476,29 @@ class _Worker:
                 self._released_cache[notebook_id] = None
         return self._released_cache[notebook_id]
 
-    def _stage(self, src: Path, dest: Path, warnings: list) -> None:
-        """Copy a submission, skipping symlinks and files over the course's size limits."""
+    def _stage(self, src: Path, dest: Path, warnings: list) -> str:
+        """Copy a submission into the private course folder; return why it cannot be graded ("" if it can).
+
+        A student or submission folder that is a symbolic link, or a notebook of the assignment that is one, is
+        refused: graded, it would be someone else's work (the solutions in source/, another student's). Other
+        links, pipes and devices, and files over the course's size limits, are skipped with a note; the copy
+        follows no link (safefiles.copy_tree).
+        """
         from nbgrader.utils import ignore_patterns
-        max_file = 1000 * (self.real.max_file_size or 0)
-        max_dir = 1000 * (self.real.max_dir_size or 0)
-        ignore = ignore_patterns(exclude=self.real.ignore)
-        total = 0
-        for folder, dirs, files in os.walk(src):
-            rel = Path(folder).relative_to(src)
-            skipped = set(ignore(folder, dirs + files))
-            dirs[:] = [d for d in dirs if d not in skipped and not os.path.islink(os.path.join(folder, d))]
-            (dest / rel).mkdir(parents=True, exist_ok=True)
-            for name in sorted(files):
-                path = Path(folder) / name
-                shown = str(rel / name) if str(rel) != "." else name
-                if name in skipped:
-                    continue
-                if path.is_symlink():
-                    warnings.append(f"skipped {shown}: a symbolic link")
-                    continue
-                size = path.stat().st_size
-                is_nb = name.endswith(".ipynb")
-                if not is_nb and max_file and size > max_file:
-                    warnings.append(f"skipped {shown}: {size / 1e6:.1f} MB is over the course's limit of "
-                                    f"{max_file / 1e6:g} MB per file (CourseDirectory.max_file_size)")
-                    continue
-                if not is_nb and max_dir and total + size > max_dir:
-                    warnings.append(f"skipped {shown}: the submission is over the course's limit of "
-                                    f"{max_dir / 1e6:g} MB (CourseDirectory.max_dir_size)")
-                    continue
-                total += size
-                shutil.copyfile(path, dest / rel / name)
+
+        submitted = Path(self.real.format_path(self.real.submitted_directory, ".", "."))
+        notebooks = {f"{n}.ipynb" for n in self.notebook_ids}
+        link = safefiles.linked_part(submitted, src) or next(
+            (src / name for name in sorted(notebooks) if (src / name).is_symlink()), None)
+        if link is not None:
+            return (f"{safefiles.describe_link(link)}, not the student's own work, so it was not graded. Ask the "
+                    "student to submit the files themselves (or replace the link with them), and grade again.")
+        caps = safefiles.Caps(max_file=1000 * (self.real.max_file_size or 0),
+                              max_total=1000 * (self.real.max_dir_size or 0))
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        warnings += safefiles.copy_tree(src, dest, caps, ignore=ignore_patterns(exclude=self.real.ignore),
+                                        exempt=lambda rel: rel in notebooks, verb="skipped")
+        return ""
 
     def _check_notebook(self, path: Path, warnings: list):
         """Read a staged notebook; report tampering; make duplicated grade_ids and edited grading metadata
@@ -633,7 +626,10 @@ class _Worker:
             result.update(status=FAILED, reason=f"there is no submission in {src}. Collect it first "
                                                 f"(`nbgrader collect {self.assignment}`).")
             return result
-        self._stage(src, staged, warnings)
+        refused = self._stage(src, staged, warnings)
+        if refused:
+            result.update(status=FAILED, reason=refused)
+            return result
         ts_file = staged / "timestamp.txt"
         result["timestamp"] = ts_file.read_text(errors="replace").strip() if ts_file.is_file() else ""
 
@@ -688,6 +684,9 @@ class _Worker:
             kill_tree(os.getpid(), include_root=False, spare=before)
 
         out_dir = self._path(self.private, self.private.autograded_directory, student)
+        # what the sandbox removed from the folder the student's code ran in (links, files over the limits)
+        from spmcourse import sandbox
+        warnings += sandbox.take_notes(out_dir)
         made = all((out_dir / f"{n}.ipynb").is_file() for n in self.notebook_ids)
         if converter.errors or crash is not None or not made:
             if converter.errors:
@@ -993,7 +992,13 @@ class _Run:
         dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = dest.parent / f".{dest.name}.spm-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
-        shutil.copytree(staged, tmp)
+        # The folder the student's code ran in: take no link, nothing special, nothing past the course's limits
+        # (the sandbox's clean-up already removed them; this copy does not rely on it). The notebooks are exempt
+        # from the size limits, as when they were staged.
+        caps = safefiles.Caps(max_file=1000 * (self.cd.max_file_size or 0),
+                              max_total=1000 * (self.cd.max_dir_size or 0))
+        reply.setdefault("warnings", []).extend(safefiles.copy_tree(
+            staged, tmp, caps, exempt=lambda rel: "/" not in rel and rel.endswith(".ipynb"), verb="not kept:"))
         try:
             timestamp = None
             if reply.get("timestamp"):
@@ -1280,7 +1285,7 @@ def grade_submissions(course_root, assignment, students=None, *, jobs=None, feed
     jobs = max(1, int(default_jobs() if jobs is None else jobs))
     # Start the workers first: they import nbgrader (seconds) while this process reads the gradebook.
     guess = len(students) if students is not None else len(list(course_root.glob(f"submitted/*/{assignment}")))
-    tmpdir = Path(tempfile.mkdtemp(prefix="spm-grading-"))
+    tmpdir = safefiles.scratch_folder(SCRATCH_PREFIX)  # also removes those of runs that were killed
     run = _Run(course_root, assignment, students, jobs, feedback, timeout, progress, tmpdir)
     failed = True
     try:

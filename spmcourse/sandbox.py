@@ -11,7 +11,12 @@ kernel's launch: :class:`SandboxKernelManager` starts ``python -m ipykernel_laun
   (``HOME``, ``/tmp``, ``IPYTHONDIR``) that is deleted afterwards;
 - has no network (its own network namespace; it talks to the grader over IPC sockets in the scratch folder), its
   own process namespace, and limits on memory, processes, file size, CPU and wall time;
-- leaves nothing running: when the kernel stops, every process of its namespace is killed.
+- leaves nothing running: when the kernel stops, every process of its namespace is killed;
+- leaves nothing the grader would trust: during ``autograde``, as soon as the kernel stops, its working folder keeps
+  only ordinary files and folders within the course's limits, with safe permissions (:mod:`spmcourse.safefiles`;
+  :func:`take_notes` says what was removed);
+- inherits nothing of the grader but a short list of environment variables, by exact name: no file descriptor
+  (its stdout and stderr go to a file of its own, not the grader's log).
 
 When the grader runs as root, the kernel itself runs as an unprivileged user id of its own (a fresh one per
 kernel), with no capabilities, so that the process limit holds (Linux does not apply RLIMIT_NPROC to root) and
@@ -52,7 +57,7 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import Bool, Int, List, Unicode, default
 
-from spmcourse import COURSE_ROOT
+from spmcourse import COURSE_ROOT, safefiles
 from spmcourse.errors import CourseError
 
 #: Environment variable that opts out of the sandbox (``1``, ``true`` or ``yes``).
@@ -64,11 +69,19 @@ BWRAP_ENV = "SPM_BWRAP"
 #: above any real account, below 2**31.
 UID_BASE = 2_000_000_000
 
-#: Environment variables a sandboxed kernel keeps (exact names, or prefixes ending in ``_``). Everything else
-#: (database URLs, tokens, the grader's paths) is dropped.
-ENV_KEEP = ("PATH", "LANG", "LANGUAGE", "TZ", "TERM", "JPY_SESSION_NAME", "MPLBACKEND", "PYTHONPATH", "PYTHONHASHSEED",
-            "PYTHONIOENCODING", "PYTHONUTF8", "PYTHONWARNINGS", "PYTHONDONTWRITEBYTECODE",
-            "LC_", "NBGRADER_", "OPENBLAS_", "OMP_", "MKL_", "NUMEXPR_")
+#: Environment variables a sandboxed kernel keeps, by exact name. Everything else (database URLs, tokens, the
+#: grader's paths, and any variable that merely starts like one of these) is dropped.
+ENV_KEEP = frozenset({
+    "PATH", "LANG", "LANGUAGE", "TZ", "TERM", "JPY_SESSION_NAME", "MPLBACKEND", "PYTHONPATH", "PYTHONHASHSEED",
+    "PYTHONIOENCODING", "PYTHONUTF8", "PYTHONWARNINGS", "PYTHONDONTWRITEBYTECODE",
+    # the locale
+    "LC_ALL", "LC_CTYPE", "LC_NUMERIC", "LC_TIME", "LC_COLLATE", "LC_MONETARY", "LC_MESSAGES", "LC_PAPER",
+    "LC_NAME", "LC_ADDRESS", "LC_TELEPHONE", "LC_MEASUREMENT", "LC_IDENTIFICATION",
+    # what nbgrader tells the notebook (autograde or validate)
+    "NBGRADER_EXECUTION", "NBGRADER_VALIDATING",
+    # thread counts of the numeric libraries
+    "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS", "NUMEXPR_MAX_THREADS",
+})
 
 # Runs inside the sandbox, before the kernel: sets the resource limits, drops to the kernel's own user id when
 # the sandbox was started as root, then becomes the kernel. argv: [config as JSON, kernel argv...].
@@ -254,24 +267,13 @@ def _kernel_uid() -> int | None:
         return UID_BASE + ((os.getpid() & 0x3FFFFF) << 4) + (_uid_counter & 0xF)
 
 
+#: Run folders are ``<tmp>/spm-sandbox-<grader pid>.<its start time>-...``.
+RUN_PREFIX = "spm-sandbox-"
+
+
 def _run_folder(kind: str = "") -> Path:
-    """A fresh run folder ``spm-sandbox-<grader pid>-...``; folders of graders that died are removed first."""
-    tmp = Path(_short_tmp())
-    for stale in tmp.glob("spm-sandbox-*-*"):
-        pid = stale.name.split("-")[2]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
-            _remove_tree(stale)
-    return Path(tempfile.mkdtemp(prefix=f"spm-sandbox-{os.getpid()}-{kind}", dir=tmp))
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
+    """A fresh run folder; those of graders that died (killed runs) are removed first."""
+    return safefiles.scratch_folder(RUN_PREFIX, _short_tmp(), kind)
 
 
 def _short_tmp() -> str:
@@ -285,15 +287,14 @@ def _is_within(path: Path, parent: Path) -> bool:
 
 
 def _remove_tree(path: Path) -> None:
-    """Remove a run folder, even where the kernel took the permissions off its own folders."""
-    def retry(func, failed, _exc):
-        with contextlib.suppress(OSError):
-            os.chmod(os.path.dirname(failed), 0o700)
-            if os.path.isdir(failed) and not os.path.islink(failed):
-                os.chmod(failed, 0o700)
-            func(failed)
-
-    shutil.rmtree(path, onerror=retry)
+    """Remove a run folder, even where the kernel took the permissions off its own folders or nested them
+    thousands deep; links in it are removed, never followed."""
+    with contextlib.suppress(FileNotFoundError):
+        parent = os.open(str(path.parent), os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            safefiles.remove_entry(parent, path.name)
+        finally:
+            os.close(parent)
 
 
 def _tasks_of_uid(uid: int) -> int:
@@ -408,8 +409,7 @@ class _Plan:
 
     def env(self, env: Mapping[str, str]) -> dict[str, str]:
         """The kernel's environment: the allowed variables of ``env`` plus private HOME, TMPDIR and IPYTHONDIR."""
-        kept = {k: v for k, v in env.items()
-                if any(k == name or (name.endswith("_") and k.startswith(name)) for name in ENV_KEEP)}
+        kept = {k: v for k, v in env.items() if k in ENV_KEEP}
         home = self.run / "home"
         kept.update(HOME=str(home), TMPDIR="/tmp", IPYTHONDIR=str(home / ".ipython"),
                     MPLCONFIGDIR=str(home / ".config/matplotlib"), XDG_CACHE_HOME=str(home / ".cache"),
@@ -491,12 +491,42 @@ def _processes_in(pidns: str | None, uid: int | None) -> list[int]:
     return found
 
 
+# --- What the clean-up removed, for the grader to report ---------------------------------------------------------
+
+_NOTES: dict[str, list[str]] = {}
+_NOTES_LOCK = threading.Lock()
+
+
+def take_notes(workdir: str | Path) -> list[str]:
+    """What the clean-up after grading kernels removed from ``workdir`` (links, pipes, files over the course's
+    limits), one line each, fit to show the student; forgotten once taken. Empty if nothing was removed.
+
+    Only kernels started during ``autograde`` clean their working folder (``NBGRADER_EXECUTION=autograde``).
+    """
+    with _NOTES_LOCK:
+        return _NOTES.pop(os.path.realpath(workdir), [])
+
+
+def _add_notes(workdir: Path, notes: list[str]) -> None:
+    with _NOTES_LOCK:
+        _NOTES.setdefault(os.path.realpath(workdir), []).extend(notes)
+
+
+def _autograding(env: Mapping[str, str] | None) -> bool:
+    """Is this kernel part of ``nbgrader autograde`` (not Validate, which runs in the learner's own folder)?"""
+    return (env or {}).get("NBGRADER_EXECUTION", os.environ.get("NBGRADER_EXECUTION")) == "autograde"
+
+
 class SandboxProvisioner(LocalProvisioner):
-    """Launches the kernel inside bubblewrap and cleans up after it (run folder, stray processes, owners)."""
+    """Launches the kernel inside bubblewrap and cleans up after it (stray processes, what the kernel left in its
+    working folder, owners, run folder)."""
 
     _plan: _Plan | None = None
     _timer: threading.Timer | None = None
     _pidns: str | None = None
+    _output = None               # the kernel's stdout and stderr: a file of its own, never the grader's
+    _clean: safefiles.Caps | None = None  # autograde: clean the working folder with these limits afterwards
+    _before: safefiles.Snapshot | None = None
 
     async def pre_launch(self, **kwargs):
         km = self.parent
@@ -515,6 +545,9 @@ class SandboxProvisioner(LocalProvisioner):
             kwargs["cwd"] = str(workdir)
             kwargs = await super().pre_launch(**kwargs)
             self._plan.prepare()
+            if _autograding(kwargs.get("env")):
+                self._clean = km.caps()
+                self._before = safefiles.snapshot(workdir)
             kwargs["cmd"] = self._plan.command(kwargs["cmd"])
         except BaseException:
             if self._plan is None:
@@ -530,6 +563,11 @@ class SandboxProvisioner(LocalProvisioner):
         env.update(kept)
 
     async def launch_kernel(self, cmd: list[str], **kwargs):
+        # No descriptor of the grader reaches the kernel: not its log on stdout/stderr (the kernel could forge
+        # lines in it), nothing else (close_fds). What the kernel prints there goes to a file of its own.
+        self._output = tempfile.TemporaryFile(prefix="spm-kernel-output-")
+        kwargs.update(stdin=subprocess.DEVNULL, stdout=self._output, stderr=self._output, close_fds=True,
+                      pass_fds=())
         info = await super().launch_kernel(cmd, **kwargs)
         plan = self._plan
         km = self.parent
@@ -617,8 +655,40 @@ class SandboxProvisioner(LocalProvisioner):
                     os.kill(pid, signal.SIGKILL)
             time.sleep(0.02)
         self._pidns = None
+        self._log_output()
+        if self._clean is not None:
+            self._clean_workdir(plan.workdir)
         plan.restore_owners()
         _remove_tree(plan.run)
+
+    def _clean_workdir(self, workdir: Path) -> None:
+        """Nothing of the kernel runs any more: make what it left safe for the grader (safefiles.sanitize_tree)."""
+        caps, before = self._clean, self._before
+        self._clean = self._before = None
+        log = self.parent.log
+        started = time.perf_counter()
+        try:
+            notes = safefiles.sanitize_tree(workdir, caps, before)
+        except OSError as err:  # the folder itself is gone or unreadable: nothing of it will be used
+            notes = [f"the grader could not check the working folder ({err})"]
+        log.debug("Sandbox: cleaned %s in %.1f ms", workdir, 1000 * (time.perf_counter() - started))
+        for note in notes:
+            log.warning("Sandbox: after kernel %s in %s: %s", self.kernel_id, safefiles.shown(workdir), note)
+        if notes:
+            _add_notes(workdir, notes)
+
+    def _log_output(self) -> None:
+        """The end of what the kernel wrote to its stdout/stderr, at debug level and escaped (one record)."""
+        out, self._output = self._output, None
+        if out is None:
+            return
+        with out:
+            size = out.seek(0, os.SEEK_END)
+            out.seek(max(0, size - 2000))
+            tail = out.read()
+        if tail.strip():
+            self.parent.log.debug("Sandbox: kernel %s wrote to its stdout/stderr (last 2000 bytes): %r",
+                                  self.kernel_id, tail)
 
 
 class SandboxKernelManager(AsyncKernelManager):
@@ -647,6 +717,11 @@ class SandboxKernelManager(AsyncKernelManager):
     def limits(self) -> Limits:
         return Limits(memory=self.memory_limit, processes=self.max_processes, wall_time=self.wall_time,
                       cpu_time=self.cpu_time, file_size=self.max_file_size)
+
+    def caps(self) -> safefiles.Caps:
+        """What a grading kernel may leave in its working folder: the course's CourseDirectory.max_file_size and
+        max_dir_size, and at most safefiles.MAX_FILES new files and folders."""
+        return safefiles.Caps.from_course(self.config.get("CourseDirectory", {}))
 
     def protected_paths(self) -> list[Path]:
         """Folders a submission must never see: the course (both the configured one and this package's), the

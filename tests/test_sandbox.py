@@ -504,6 +504,18 @@ def test_ensure_available_here(monkeypatch):
     assert sandbox.ensure_available().describe().startswith("sandbox: on (bubblewrap")
 
 
+def test_kernel_environment_keeps_exact_names_only(tmp_path):
+    """Only listed variables reach the kernel, by exact name: a variable that merely starts like one (LC_*,
+    OMP_*, NBGRADER_*) is dropped with the grader's secrets."""
+    plan = sandbox._Plan(bwrap="bwrap", run=tmp_path, workdir=tmp_path, limits=sandbox.Limits(), uid=None)
+    given = {"LC_ALL": "C.UTF-8", "LC_TIME": "C", "OMP_NUM_THREADS": "1", "NBGRADER_EXECUTION": "autograde",
+             "NBGRADER_VALIDATING": "1", "PATH": "/usr/bin", "LC_SECRET": "x", "OMP_SECRET": "x",
+             "NBGRADER_DB_URL": "x", "SPM_GRADEBOOK_URL": "x", "AWS_SECRET_ACCESS_KEY": "x"}
+    kept = plan.env(given)
+    assert {k for k in given if k in kept} == {"LC_ALL", "LC_TIME", "OMP_NUM_THREADS", "NBGRADER_EXECUTION",
+                                               "NBGRADER_VALIDATING", "PATH"}
+
+
 def test_toggle_for_the_benchmark(monkeypatch):
     monkeypatch.delenv(sandbox.OPT_OUT_ENV, raising=False)
     assert sandbox.grading_env(False, {})[sandbox.OPT_OUT_ENV] == "1"
