@@ -84,10 +84,11 @@ def write_csv(outcomes, path: Path) -> Path:
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["student", "assignment", "status", "manual_grading", "score", "max_score", "reason",
-                         "timestamp", "seconds_late", "notes", *cells])
+                         "timestamp", "seconds_late", "sandboxed", "notes", *cells])
         for o in outcomes:
             writer.writerow([o.student, o.assignment, o.status, o.manual_grading, _fmt(o.score), f"{o.max_score:g}",
-                             o.reason, o.timestamp, f"{o.seconds_late:g}", " | ".join(o.warnings),
+                             o.reason, o.timestamp, f"{o.seconds_late:g}",
+                             "" if o.sandboxed is None else ("yes" if o.sandboxed else "no"), " | ".join(o.warnings),
                              *[_fmt(o.cells[c]["score"]) if c in o.cells else "" for c in cells]])
     return path
 

@@ -84,6 +84,7 @@ class Outcome:
     seconds_late: float = 0.0
     seconds: float = 0.0   # wall time spent on this student
     log: str = ""          # nbgrader's log for this student (warnings and errors)
+    sandboxed: bool | None = None  # whether the student's code ran in the sandbox (None: not known)
 
     @property
     def ok(self) -> bool:
@@ -1292,10 +1293,21 @@ def grade_submissions(course_root, assignment, students=None, *, jobs=None, feed
         run.workers = [run.spawn() for _ in range(max(1, min(jobs, guess)))]
         outcomes = run.run()
         failed = False
+        sandboxed = _sandboxed(course_root)
+        for o in outcomes:
+            o.sandboxed = sandboxed
         return outcomes
     finally:
         run.close(now=failed)
         shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+def _sandboxed(course_root: Path) -> bool:
+    """Did the course's configuration run the kernels in the sandbox (not opted out by SPM_UNSANDBOXED=1 or
+    SandboxKernelManager.enabled=False)?"""
+    from spmcourse import sandbox
+    enabled = load_config(course_root).get("SandboxKernelManager", {}).get("enabled")
+    return (not sandbox.opted_out()) if enabled is None else bool(enabled)
 
 
 # --- Recorded status and the export plugin -----------------------------------------------------------------------
@@ -1312,7 +1324,8 @@ def record_status(course_root: Path, cd, outcomes: list[Outcome]) -> Path:
     now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     for o in outcomes:
         data.setdefault(o.assignment, {})[o.student] = {
-            "status": o.status, "reason": o.reason, "timestamp": o.timestamp, "graded_at": now}
+            "status": o.status, "reason": o.reason, "timestamp": o.timestamp, "graded_at": now,
+            "sandboxed": o.sandboxed}
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     tmp.replace(path)

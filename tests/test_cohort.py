@@ -54,7 +54,7 @@ def test_grade_cohort_prints_a_table_writes_a_csv_and_exits_1_on_failure(make_co
     assert rows["ben"]["score"] == "0" and rows["ben"]["status"] == "graded"
     # the written answer still waits for a grader: "graded" alone would say the grade is final
     assert rows["ada"]["manual_grading"] == "needed" and "written answers to grade" in lines["ada"]
-    assert rows["cat"]["manual_grading"] == ""
+    assert rows["cat"]["manual_grading"] == "" and rows["ada"]["sandboxed"] == "yes"
     assert not (course / "feedback").exists()
     details = (tmp_path / "grades.log").read_text()
     assert "=== cat: failed" in details and "=== ada" not in details
