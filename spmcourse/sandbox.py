@@ -323,10 +323,38 @@ def _system_mounts() -> list[tuple[str, ...]]:
 
 
 def _python_paths() -> list[Path]:
-    """Folders the kernel's Python needs: the installation, the virtual environment, the course package."""
+    """Folders the kernel's Python needs: the installation, the virtual environment, the course package (where
+    this process imported it from, and wherever the environment's editable installs point)."""
     paths = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.exec_prefix), Path(sys.base_exec_prefix),
              Path(os.path.realpath(sys.executable)).parent.parent, Path(__file__).resolve().parent}
+    paths |= set(installed_package_dirs([p for p in sys.path if p.endswith("site-packages")]))
     return sorted({Path(os.path.realpath(p)) for p in paths})
+
+
+def installed_package_dirs(site_dirs: list[str], package: str = "spmcourse") -> list[Path]:
+    """Where the kernel's Python will import ``package`` from when it is an editable install: the folder named by
+    setuptools' editable finder (``__editable___*_finder.py``, its ``MAPPING``) or by a ``.pth`` line. The
+    grading process may have imported another copy (say from the course folder it runs in), so the sandbox must
+    show this one too, or the set-up cell cannot import the course's helpers."""
+    import ast
+    import re
+
+    found = []
+    for site_dir in site_dirs:
+        folder = Path(site_dir)
+        for finder in folder.glob("__editable___*_finder.py"):
+            with contextlib.suppress(OSError, ValueError, SyntaxError):
+                m = re.search(r"^MAPPING\s*(?::[^=]*)?=\s*(\{.*?\})\s*$", finder.read_text(encoding="utf-8"), re.M | re.S)
+                mapping = ast.literal_eval(m.group(1)) if m else {}
+                if isinstance(mapping, dict) and isinstance(mapping.get(package), str):
+                    found.append(Path(mapping[package]))
+        for pth in folder.glob("*.pth"):
+            with contextlib.suppress(OSError, ValueError):
+                for line in pth.read_text(encoding="utf-8").splitlines():
+                    line = line.strip()
+                    if line and not line.startswith(("#", "import")) and (Path(line) / package).is_dir():
+                        found.append(Path(line) / package)  # the package folder only, never the folder holding it
+    return [p for p in found if p.is_dir()]
 
 
 @dataclass

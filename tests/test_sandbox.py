@@ -574,3 +574,21 @@ def test_validate_works_without_bubblewrap(tmp_path, monkeypatch):
     assert Validator(config=config).validate(str(work / "plain.ipynb")) == {}
     with pytest.raises(sandbox.SandboxUnavailable):
         sandbox.ensure_available()
+
+
+def test_the_sandbox_shows_the_course_package_wherever_it_is_installed(tmp_path):
+    """An editable install from another folder (setuptools' finder or a .pth line) is what the kernel imports:
+    the sandbox must show that folder, and only the package folder, never the folder holding it."""
+    elsewhere = tmp_path / "checkout"
+    (elsewhere / "spmcourse").mkdir(parents=True)
+    (elsewhere / "source").mkdir()
+    site = tmp_path / "site-packages"
+    site.mkdir()
+    (site / "__editable___spmcourse_0_1_0_finder.py").write_text(
+        f"import sys\nMAPPING: dict[str, str] = {{'spmcourse': {str(elsewhere / 'spmcourse')!r}}}\n"
+        "NAMESPACES: dict[str, list[str]] = {}\n")
+    assert sandbox.installed_package_dirs([str(site)]) == [elsewhere / "spmcourse"]
+    (site / "__editable___spmcourse_0_1_0_finder.py").unlink()
+    (site / "legacy.pth").write_text(f"{elsewhere}\nimport something\n")
+    assert sandbox.installed_package_dirs([str(site)]) == [elsewhere / "spmcourse"]
+    assert sandbox.installed_package_dirs([str(tmp_path / "nowhere")]) == []
