@@ -681,8 +681,9 @@ class _Worker:
         finally:
             result["log"] = handler.text()
             # nothing the student's code started may outlive the grading (orphans come back to the worker: it is
-            # a child subreaper)
-            kill_tree(os.getpid(), include_root=False, spare=before)
+            # a child subreaper); the clean kernel that runs the tests stays for the next student
+            from spmcourse.isolation import clean_kernel_processes
+            kill_tree(os.getpid(), include_root=False, spare=before | clean_kernel_processes())
 
         out_dir = self._path(self.private, self.private.autograded_directory, student)
         # what the sandbox removed from the folder the student's code ran in (links, files over the limits)
@@ -780,6 +781,8 @@ def _worker_main() -> int:
         reply["seconds"] = time.monotonic() - started
         proto.write(json.dumps(reply) + "\n")
         proto.flush()
+    from spmcourse.isolation import _discard_clean_kernel
+    _discard_clean_kernel()  # shut down properly: its scratch folders go with it
     kill_tree(os.getpid(), include_root=False)
     # Everything is written and every child is gone: skip the interpreter's teardown of nbgrader's modules
     # (half a second per worker, which the parent would wait for at the end of every run).
