@@ -38,7 +38,8 @@ def lab_command(port: int = 8888, open_browser: bool = True, root: Path = COURSE
     (nbgrader's Validate handler reads ``nbgrader_config.py`` from the server's working directory)."""
     cmd = [
         sys.executable, "-m", "jupyter", "lab",
-        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+        # the port is chosen before the start (free_port) and printed: JupyterLab must not move to another one
+        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
         f"--ServerApp.root_dir={root}",
         f"--LabApp.default_url=/lab/tree/{START_PAGE}",
     ]
@@ -79,9 +80,29 @@ def _setup(args) -> int:
     return 0
 
 
+def free_port(preferred: int = 8888, tries: int = 50) -> int:
+    """``preferred`` if nothing listens on it at 127.0.0.1, else the next free port after it."""
+    import socket
+
+    for port in range(preferred, preferred + tries):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    from spmcourse.errors import CourseError
+    raise CourseError(f"ports {preferred}-{preferred + tries - 1} are all in use; start with another PORT "
+                      f"(`make lab PORT=9000`).")
+
+
 def _lab(args) -> int:
     install_overrides()
-    print(f"Starting the course at http://127.0.0.1:{args.port}/lab/tree/{START_PAGE}")
+    port = free_port(args.port)
+    if port != args.port:
+        print(f"Port {args.port} is in use (another JupyterLab?); using {port}.")
+    args.port = port
+    print(f"Starting the course at http://127.0.0.1:{port}/lab/tree/{START_PAGE}")
     print("JupyterLab prints the full address with its access token below. Stop it with Ctrl-C.", flush=True)
     return subprocess.call(lab_command(args.port, not args.no_browser), cwd=COURSE_ROOT, env=lab_env())
 

@@ -82,3 +82,19 @@ def test_a_file_system_refusal_is_a_message_not_a_traceback(course, monkeypatch,
     err = capsys.readouterr().err
     assert err.startswith("spm start: ") and "work/.course" in err and "run the command again" in err, err
     assert (course / "work" / ".course").read_text() == "not a folder"
+
+
+def test_lab_announces_the_port_it_really_uses():
+    """`make lab` prints its address before JupyterLab starts: with the preferred port taken, it picks the next
+    free one and tells JupyterLab not to move elsewhere."""
+    import socket
+
+    from spmcourse.lab import free_port, lab_command
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        chosen = free_port(busy)
+        assert chosen != busy and chosen > busy
+    assert "--ServerApp.port_retries=0" in lab_command(chosen, open_browser=False)

@@ -203,3 +203,45 @@ def test_start_validate_and_grade_from_jupyterlab(lab, page):
     frame.get_by_text(re.compile(r"Score", re.I)).first.wait_for(timeout=30_000)
     doc_screenshot(page, "feedback")
     assert read(work_copy).cells  # the learner's copy is still a valid notebook, untouched by grading
+
+
+def _other_lessons():
+    from spmcourse import curriculum
+    return [m for m in curriculum.available_modules()][1:]
+
+
+@pytest.mark.parametrize("module", _other_lessons(), ids=lambda m: m.key)
+def test_every_lesson_runs_plots_and_its_explorer_responds(lab, page, module):
+    """Run All on every other lesson: no error, nothing on stderr, plots rendered; the first explorer redraws its
+    plot when the learner moves one of its sliders (or, with no slider, picks another option)."""
+    lab.open(page, module.lesson.as_posix())
+    wait_kernel_idle(page, module.lesson.name)
+    state = run_all(page, timeout=120_000)
+    assert state["errors"] == [] and state["stderr"] == [], state
+    outputs = page.evaluate("""() => window.jupyterapp.shell.currentWidget.content.widgets
+        .filter(c => c.model.type === 'code').flatMap(c => c.model.outputs.toJSON())
+        .filter(o => o.data && (o.data['image/png'] || o.data['application/vnd.jupyter.widget-view+json']))
+        .map(o => o.data['image/png'] ? 'png' : 'widget')""")
+    assert "png" in outputs and "widget" in outputs, f"{module.key}: plots and explorers expected, got {outputs}"
+
+    explorer = page.locator(f"{ACTIVE} .jp-CodeCell").filter(
+        has=page.locator(".widget-slider .noUi-target:not([disabled]), .widget-dropdown select")).first
+    explorer.scroll_into_view_if_needed()
+    plot = explorer.locator(".jp-OutputArea-output img").first
+    plot.wait_for(timeout=30_000)
+    old = plot.get_attribute("src")
+    sliders = explorer.locator(".widget-slider .noUi-target:not([disabled]) .noUi-handle")
+    if sliders.count():
+        sliders.first.focus()
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowRight")
+    else:
+        select = explorer.locator(".widget-dropdown select").first
+        options = select.locator("option").all_inner_texts()
+        current = select.evaluate("s => s.options[s.selectedIndex].text")
+        select.select_option(label=next(o for o in options if o != current))
+    page.wait_for_function(
+        """([cell, old]) => { const img = cell.querySelector('.jp-OutputArea-output img');
+                              return img && img.getAttribute('src') !== old; }""",
+        arg=[explorer.element_handle(), old], timeout=30_000)
+    assert explorer.locator("[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
