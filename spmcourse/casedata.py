@@ -846,6 +846,25 @@ def _kano_pair(rng, category: str) -> tuple[str, str]:
     return tolerant[int(rng.integers(3))], "like"  # reverse
 
 
+# Van Westendorp answers, relative to a respondent's reference price (log scale). People differ in how wide their
+# range of acceptable prices is (VW_SPREAD_SIGMA) and in where they anchor it (VW_SHIFT_SIGMA); without that
+# spread every "too cheap" answer would lie below every "too expensive" one and the two curves would not cross at
+# a real share of respondents (tests/test_casedata.py asserts that they do, in every segment).
+_VW_STREAM = 1976                                     # a separate seeded stream: the other columns keep their values
+VW_LOG_OFFSETS = (-0.70, -0.20, 0.30, 0.50)           # too cheap, cheap, expensive, too expensive
+VW_OFFSET_JITTER = 0.15                               # each answer's own noise around its offset
+VW_SPREAD_SIGMA = 0.60                                # personal width of the range (lognormal factor)
+VW_SHIFT_SIGMA = 0.35                                 # personal anchor shift
+
+
+def _vw_answers(rng: np.random.Generator, reference: float) -> list[float]:
+    """Four Van Westendorp prices, increasing, around a respondent's reference price (not yet rounded)."""
+    spread = math.exp(VW_SPREAD_SIGMA * rng.standard_normal())
+    anchor = math.log(reference) + VW_SHIFT_SIGMA * rng.standard_normal()
+    offsets = sorted(o + VW_OFFSET_JITTER * rng.standard_normal() for o in VW_LOG_OFFSETS)
+    return [math.exp(anchor + spread * o) for o in offsets]
+
+
 def _survey_responses(base) -> pd.DataFrame:
     """Customer and prospect survey of September 2025: NPS, Kano pairs and price questions.
 
@@ -854,6 +873,7 @@ def _survey_responses(base) -> pd.DataFrame:
     answer; the Gabor-Granger answers follow from a willingness-to-pay, so they never go from "no" back to "yes".
     """
     rng = _rng("survey_responses")
+    vw_rng = np.random.default_rng([_SEEDS["survey_responses"], _VW_STREAM])  # Van Westendorp answers only
     customers = base["customers"]
     active = customers[_active_on(customers, pd.Timestamp("2025-09-01"))
                        & _active_on(customers, pd.Timestamp("2025-09-30"))]
@@ -912,8 +932,8 @@ def _survey_responses(base) -> pd.DataFrame:
         reference = 8.0 * math.exp(0.25 * rng.standard_normal())
         reference *= {"SMB": 0.9, "Mid-Market": 1.0, "Enterprise": 1.08}[segment]
         reference *= 0.9 if customer_id is None else 1.0
-        answers = [reference * rng.uniform(0.25, 0.45), reference * rng.uniform(0.55, 0.8),
-                   reference * rng.uniform(1.1, 1.35), reference * rng.uniform(1.45, 1.9)]
+        rng.uniform(size=4)  # the draws of the first survey version, kept so that every other column is unchanged
+        answers = _vw_answers(vw_rng, reference)
         rounded = []
         for value in answers:  # to half euros, strictly increasing
             value = max(0.5, round(value * 2) / 2)

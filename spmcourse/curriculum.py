@@ -2,8 +2,19 @@
 
 The map lists every module of the course plan, its files, and for every graded cell the ISPMA framework
 sub-areas it covers. From it ``spm nav`` writes the lessons' previous/next navigation cells, the module table of
-the welcome page and of the README, and the README's coverage table. ``tests/test_curriculum.py`` proves that
-these are in sync and that the map names every graded cell and only files that exist.
+the welcome page and of the README, the README's coverage summary and the full coverage table of
+``docs/coverage.md``. ``tests/test_curriculum.py`` proves that these are in sync and that the map names every
+graded cell and only files that exist.
+
+A graded cell either **practises** its sub-areas (the sub-area's method is the question's main skill: an NPV for
+Financial Management, a WSJF ranking for Release Planning) or only **classifies** them (the question names or
+sorts sub-areas, bands or owners, as module 01 does). The map says which with ``kind``::
+
+    q1_npv_test: {areas: [Financial Management]}                    # kind: practised is the default
+    q1_band_market_test: {kind: classified, areas: [Market Analysis]}
+
+A cell with ``areas: []`` practises no sub-area (module 00's pandas warm-up). Coverage counts the two kinds
+apart; only practised sub-areas count as "practised".
 """
 from __future__ import annotations
 
@@ -21,6 +32,8 @@ NAV_SENTINEL = "<!-- nav -->"
 WELCOME = Path("notebooks") / "welcome.ipynb"
 MODULES_START, MODULES_END = "<!-- modules:start -->", "<!-- modules:end -->"
 COVERAGE_START, COVERAGE_END = "<!-- coverage:start -->", "<!-- coverage:end -->"
+COVERAGE_PAGE = Path("docs") / "coverage.md"
+KINDS = ("practised", "classified")
 
 
 @dataclass(frozen=True)
@@ -58,7 +71,12 @@ class Module:
         return Path("release") / self.key / f"{self.number}-exercises.ipynb"
 
     def areas_of(self, grade_id: str) -> list[str]:
-        return list((self.graded.get(grade_id) or {}).get("areas", []))
+        """The sub-areas a graded cell covers, practised or classified (see :meth:`kind_of`)."""
+        return list((self.graded.get(grade_id) or {}).get("areas") or [])
+
+    def kind_of(self, grade_id: str) -> str:
+        """``practised`` (the default) or ``classified``."""
+        return str((self.graded.get(grade_id) or {}).get("kind", "practised"))
 
 
 def load_map(root: Path = COURSE_ROOT) -> dict:
@@ -87,14 +105,28 @@ def module(key: str, root: Path = COURSE_ROOT) -> Module:
     raise KeyError(f"no module {key!r}; modules: {known}")
 
 
-def coverage(root: Path = COURSE_ROOT) -> dict[str, list[str]]:
-    """v2 sub-area -> the graded cells (``NN-slug:grade_id``) that cover it, for every sub-area of the grid."""
+def coverage(root: Path = COURSE_ROOT, kind: str = "practised") -> dict[str, list[str]]:
+    """v2 sub-area -> the graded cells (``NN-slug:grade_id``) of that ``kind`` that cover it, for every sub-area."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
     covered: dict[str, list[str]] = {name: [] for name in framework.sub_areas()["sub_area"]}
     for m in available_modules(root):
         for grade_id in m.graded:
+            if m.kind_of(grade_id) != kind:
+                continue
             for area in m.areas_of(grade_id):
                 covered.setdefault(area, []).append(f"{m.key}:{grade_id}")
     return covered
+
+
+def coverage_totals(root: Path = COURSE_ROOT) -> dict[str, int]:
+    """How many v2 sub-areas are practised, only classified, or not touched by any graded cell."""
+    practised, classified = coverage(root, "practised"), coverage(root, "classified")
+    names = list(framework.sub_areas()["sub_area"])
+    n_practised = sum(1 for n in names if practised[n])
+    n_classified_only = sum(1 for n in names if classified[n] and not practised[n])
+    return {"sub_areas": len(names), "practised": n_practised, "classified_only": n_classified_only,
+            "untouched": len(names) - n_practised - n_classified_only}
 
 
 # --- Generated text --------------------------------------------------------------------------------------------
@@ -126,16 +158,47 @@ def modules_table(link_prefix: str, root: Path = COURSE_ROOT) -> str:
     return "\n".join(rows)
 
 
+def coverage_summary(root: Path = COURSE_ROOT) -> str:
+    """The honest totals, one paragraph (README and the top of the coverage page)."""
+    t = coverage_totals(root)
+    return (f"**{t['practised']} of {t['sub_areas']}** v2 sub-areas are **practised** so far: a graded exercise "
+            f"applies the sub-area's own method (a business case, a price test, a release plan). "
+            f"{t['classified_only']} more are only **classified**: a graded question names or sorts them "
+            f"(band, owner, column) without practising their work. {t['untouched']} are not graded yet.")
+
+
+def _cells(cells: list[str]) -> str:
+    return ", ".join(f"`{c}`" for c in cells) or "—"
+
+
 def coverage_table(root: Path = COURSE_ROOT) -> str:
+    """One row per v2 sub-area: its place in the grid, its V1.3 name, the cells that practise or classify it."""
     grid = framework.sub_areas()
-    cov = coverage(root)
-    rows = ["| Band | Column | Sub-area (v2) | V1.3 name | Graded cells |", "|---|---|---|---|---|"]
-    for r in grid.itertuples():
-        cells = ", ".join(f"`{c}`" for c in cov.get(r.sub_area, [])) or "—"
-        rows.append(f"| {r.band} | {r.column} | {r.sub_area} | {r.v13_name or '(new in v2)'} | {cells} |")
-    n = sum(1 for v in cov.values() if v)
-    rows.append(f"\n{n} of {len(grid)} v2 sub-areas have auto- or manually graded exercises so far.")
+    practised, classified = coverage(root, "practised"), coverage(root, "classified")
+    rows = ["| Band | Column | Sub-area (v2) | V1.3 name | Practised in | Classified in |",
+            "|---|---|---|---|---|---|"]
+    for band, column, name in zip(grid["band"], grid["column"], grid["sub_area"]):
+        old = framework.v13_name(name)  # from the function, not the frame: a missing name must not print "nan"
+        v13 = "(new in v2)" if old is None else old
+        rows.append(f"| {band} | {column} | {name} | {v13} | {_cells(practised[name])} | "
+                    f"{_cells(classified[name])} |")
+    rows.append("\n" + coverage_summary(root))
     return "\n".join(rows)
+
+
+def readme_coverage(root: Path = COURSE_ROOT) -> str:
+    """The README's coverage section: the totals and a link to the full table."""
+    return (coverage_summary(root) + f"\n\nThe full table, sub-area by sub-area with the graded cells of each "
+            f"kind: [{COVERAGE_PAGE.as_posix()}]({COVERAGE_PAGE.as_posix()}).")
+
+
+def generated_texts(root: Path = COURSE_ROOT) -> dict[str, str]:
+    """Every piece of text ``spm nav`` writes, by a short name (tests scan them for "nan" and "None")."""
+    texts = {"modules_table": modules_table("notebooks/", root), "welcome_table": modules_table("", root),
+             "coverage_table": coverage_table(root), "readme_coverage": readme_coverage(root)}
+    for m in available_modules(root):
+        texts[f"nav:{m.key}"] = nav_markdown(m, root)
+    return texts
 
 
 def _replace_between(text: str, start: str, end: str, body: str) -> str:
@@ -184,10 +247,17 @@ def generate(root: Path = COURSE_ROOT) -> list[Path]:
     if readme.exists():
         text = readme.read_text(encoding="utf-8")
         new = _replace_between(text, MODULES_START, MODULES_END, modules_table("notebooks/", root))
-        new = _replace_between(new, COVERAGE_START, COVERAGE_END, coverage_table(root))
+        new = _replace_between(new, COVERAGE_START, COVERAGE_END, readme_coverage(root))
         if new != text:
             readme.write_text(new, encoding="utf-8")
             changed.append(readme)
+    page = root / COVERAGE_PAGE
+    if page.exists():
+        text = page.read_text(encoding="utf-8")
+        new = _replace_between(text, COVERAGE_START, COVERAGE_END, coverage_table(root))
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+            changed.append(page)
     return changed
 
 

@@ -106,7 +106,8 @@ def sub_areas(version: str = "v2") -> pd.DataFrame:
     ]
     df = pd.DataFrame(rows)
     if version == "v2":
-        df["v13_name"] = [v13_name(n) for n in df["sub_area"]]
+        # object dtype keeps None for the sub-areas new in v2 (a str column would turn it into NaN, printed "nan")
+        df["v13_name"] = pd.Series([v13_name(n) for n in df["sub_area"]], index=df.index, dtype=object)
     return df
 
 

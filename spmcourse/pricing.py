@@ -219,6 +219,24 @@ def crossing(prices, falling, rising) -> float:
     return float(x[i - 1] + (x[i] - x[i - 1]) * gap[i - 1] / (gap[i - 1] - gap[i]))
 
 
+
+def crossing_share(prices, falling, rising) -> float:
+    """The height of the first crossing of two curves: the share of respondents on each curve where they meet.
+
+    A Van Westendorp point is evidence only if a real share of respondents stands on both curves where they cross.
+    When "too cheap" and "too expensive" barely overlap, they "cross" where both shares are close to zero, and the
+    optimal price point is only the first price at which almost nobody objects either way: a degenerate case,
+    recognised by a share of a few percent (or a handful of people). Returns ``nan`` if the curves never cross.
+
+    >>> round(crossing_share([10, 20], [0.8, 0.2], [0.2, 0.6]), 4)
+    0.44
+    """
+    x = np.asarray(prices, dtype=float)
+    price = crossing(x, falling, rising)
+    if math.isnan(price):
+        return math.nan
+    return float(np.interp(price, x, np.asarray(rising, dtype=float)))
+
 def van_westendorp_points(curves: pd.DataFrame) -> dict[str, float]:
     """The four Van Westendorp price points from :func:`van_westendorp_curves`.
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from spmcourse import casedata
+from spmcourse import casedata, pricing
 from spmcourse.casedata import DATASETS, card, generate, load
 
 DATA = Path(casedata.__file__).resolve().parent / "data"
@@ -268,6 +268,38 @@ def test_survey_responses(frames):
     gg = r[[f"gg_buy_at_{p}" for p in (6, 8, 10, 12, 14)]].to_numpy().astype(int)
     assert (np.diff(gg, axis=1) <= 0).all(), "Gabor-Granger answers never return to yes at a higher price"
 
+
+
+@pytest.mark.parametrize("segment", ["all", "SMB", "Mid-Market", "Enterprise"])
+def test_van_westendorp_curves_cross_at_a_real_share(frames, segment):
+    """Do "too cheap" and "too expensive" cross where a real share of respondents stands on each curve?
+
+    In every segment the course grades (lesson: all respondents; exercise: Enterprise; assignment: Mid-Market),
+    the optimal price point must rest on at least 10 % of the segment's respondents, and at least 5 people, on
+    each of the two curves; otherwise the "optimal" price is only the first price where both shares are about
+    zero (the degenerate case the lesson shows). Checked with an independent computation: counts of
+    respondents on either side of the crossing, found by brute force over every half-euro price.
+    """
+    r = frames["survey_responses"]
+    if segment != "all":
+        r = r[r["segment"] == segment]
+    tc, te = r["vw_too_cheap"].to_numpy(), r["vw_too_expensive"].to_numpy()
+    grid = np.arange(0.5, 25.01, 0.5)
+    n_tc = np.array([(tc >= p).sum() for p in grid])
+    n_te = np.array([(te <= p).sum() for p in grid])
+    first = int(np.flatnonzero(n_tc <= n_te)[0])      # the crossing lies between grid[first - 1] and grid[first]
+    assert first > 0, "the curves must start apart"
+    for i in (first - 1, first):
+        low = min(n_tc[i], n_te[i])
+        assert low >= max(5, 0.10 * len(r)) or max(n_tc[i], n_te[i]) >= 0.10 * len(r), (
+            f"{segment}: only {n_tc[i]} (too cheap) and {n_te[i]} (too expensive) of {len(r)} respondents at "
+            f"EUR {grid[i]:.2f}")
+    share = (n_tc[first - 1] + n_te[first]) / 2 / len(r)
+    assert 0.10 <= share <= 0.30, f"{segment}: the curves cross at a share of {share:.3f}"
+    opp = pricing.van_westendorp_points(pricing.van_westendorp_curves(
+        r["vw_too_cheap"], r["vw_cheap"], r["vw_expensive"], r["vw_too_expensive"], prices=grid))
+    assert grid[first - 1] <= opp["OPP"] <= grid[first]
+    assert opp["PMC"] < opp["OPP"] < opp["PME"] and opp["PMC"] < opp["IPP"] < opp["PME"]
 
 def _kano_category(functional: str, dysfunctional: str) -> str:
     if functional == dysfunctional and functional in ("like", "dislike"):

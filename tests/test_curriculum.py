@@ -36,6 +36,8 @@ def test_every_graded_cell_is_mapped(module):
     assert sorted(module.graded) == sorted(in_notebook), (
         f"{module.key}: curriculum.yml lists {sorted(module.graded)}, the notebook has {sorted(in_notebook)}")
     for grade_id in in_notebook:
+        assert module.kind_of(grade_id) in curriculum.KINDS, \
+            f"{module.key}:{grade_id}: kind must be one of {curriculum.KINDS}"
         for area in module.areas_of(grade_id):
             assert area in V2_NAMES, f"{module.key}:{grade_id}: {area!r} is not a v2 sub-area"
 
@@ -54,7 +56,10 @@ def test_lesson_navigation_is_generated(module):
 def test_readme_and_welcome_tables_are_generated():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert curriculum.modules_table("notebooks/") in readme, "README module list is out of date: run `make nav`"
-    assert curriculum.coverage_table() in readme, "README coverage table is out of date: run `make nav`"
+    assert curriculum.readme_coverage() in readme, "README coverage summary is out of date: run `make nav`"
+    page = (ROOT / curriculum.COVERAGE_PAGE).read_text(encoding="utf-8")
+    assert curriculum.coverage_table() in page, "docs/coverage.md is out of date: run `make nav`"
+    assert "docs/coverage.md" in readme, "the README links the coverage page"
     welcome = read(ROOT / curriculum.WELCOME)
     assert any(curriculum.modules_table("") in c.source for c in welcome.cells), \
         "welcome page module list is out of date: run `make nav`"
@@ -64,7 +69,8 @@ def test_nav_generation_is_idempotent(tmp_path):
     """Does `spm nav` change nothing on a tree it has just generated?"""
     import shutil
 
-    for rel in ["curriculum.yml", "README.md", str(curriculum.WELCOME)] + [str(m.lesson) for m in AVAILABLE]:
+    for rel in (["curriculum.yml", "README.md", str(curriculum.WELCOME), str(curriculum.COVERAGE_PAGE)]
+                + [str(m.lesson) for m in AVAILABLE]):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / rel, tmp_path / rel)
     assert curriculum.generate(tmp_path) == []
@@ -73,10 +79,45 @@ def test_nav_generation_is_idempotent(tmp_path):
 
 
 def test_coverage_names_the_graded_cells():
-    cov = curriculum.coverage()
+    cov = curriculum.coverage(kind="practised")
     assert set(cov) >= V2_NAMES
-    listed = {cell for cells in cov.values() for cell in cells}
+    listed = {cell for kind in curriculum.KINDS for cells in curriculum.coverage(kind=kind).values()
+              for cell in cells}
     for m in AVAILABLE:
         for grade_id in m.graded:
             if m.areas_of(grade_id):
                 assert f"{m.key}:{grade_id}" in listed
+
+
+def test_generated_text_has_no_nan_or_none():
+    """Does no generated page print a missing value as "nan" or "None" (pandas turns a missing name into NaN)?"""
+    import re
+
+    texts = curriculum.generated_texts()
+    texts["README.md"] = (ROOT / "README.md").read_text(encoding="utf-8")
+    texts[str(curriculum.COVERAGE_PAGE)] = (ROOT / curriculum.COVERAGE_PAGE).read_text(encoding="utf-8")
+    bad = {name: sorted(set(re.findall(r"\b(?:nan|NaN|None|null)\b", text))) for name, text in texts.items()}
+    bad = {name: words for name, words in bad.items() if words}
+    assert not bad, f"generated text prints a missing value: {bad}"
+
+
+def test_coverage_counts_practised_and_classified_apart():
+    """Are the totals honest: a sub-area only classified never counts as practised, and the totals add up?"""
+    practised, classified = curriculum.coverage(kind="practised"), curriculum.coverage(kind="classified")
+    totals = curriculum.coverage_totals()
+    assert totals["practised"] == sum(1 for cells in practised.values() if cells)
+    assert totals["practised"] + totals["classified_only"] + totals["untouched"] == len(V2_NAMES) == 40
+    for m in AVAILABLE:
+        for grade_id in m.graded:
+            cell = f"{m.key}:{grade_id}"
+            for area in m.areas_of(grade_id):
+                assert (cell in practised[area]) == (m.kind_of(grade_id) == "practised")
+                assert (cell in classified[area]) == (m.kind_of(grade_id) == "classified")
+    assert f"**{totals['practised']} of 40**" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_nan_would_be_caught(tmp_path):
+    """The no-"nan" test is not vacuous: a V1.3 name that pandas turned into NaN would show up in the table."""
+    grid = framework.sub_areas()
+    assert grid["v13_name"].isna().sum() == len(framework.NEW_IN_V2)
+    assert "| Operations | (new in v2) |" in curriculum.coverage_table()

@@ -42,6 +42,24 @@ def test_survey_answers_agree_with_independent_computations():
         assert points[point] == pytest.approx(fine[np.argmax(gap <= 0)], abs=1e-4)
 
 
+
+def test_crossing_share_by_brute_force():
+    """The height of a crossing, found on a fine grid of the straight lines between the grid points."""
+    survey = casedata.load("survey_responses")
+    grid = np.arange(0.5, 25.01, 0.5)
+    fine = np.linspace(0.5, 25, 490_001)
+    for frame in (survey, survey[survey["segment"] == "Enterprise"]):
+        c = pricing.van_westendorp_curves(frame["vw_too_cheap"], frame["vw_cheap"], frame["vw_expensive"],
+                                          frame["vw_too_expensive"], prices=grid)
+        gap = np.interp(fine, grid, c["too_cheap"]) - np.interp(fine, grid, c["too_expensive"])
+        at = int(np.argmax(gap <= 0))
+        height = np.interp(fine[at], grid, c["too_expensive"])
+        assert pricing.crossing_share(grid, c["too_cheap"], c["too_expensive"]) == pytest.approx(height, abs=1e-4)
+        assert height > 0.10
+    # the degenerate case: two curves that only meet where both are zero
+    assert pricing.crossing_share([1, 2, 3], [0.5, 0.0, 0.0], [0.0, 0.0, 0.5]) == 0.0
+    assert math.isnan(pricing.crossing_share([1, 2], [0.9, 0.8], [0.1, 0.2]))
+
 def test_hospital_tier_bills_match_a_naive_count():
     """Question 5: the largest clinic customer's bill under both modes, unit by unit."""
     subs, customers = casedata.load("subscriptions"), casedata.load("customers")
