@@ -565,7 +565,12 @@ class IsolatedExecute(_execute_base()):
         if cell.cell_type != "code":
             return super().preprocess_cell(cell, resources, index)
         if id(cell) in self._setup:
-            cell, resources = super().preprocess_cell(cell, resources, index)
+            limit = self.timeout  # course code: the cell time limit is for the student's code
+            self.timeout = max(limit or 0, SETUP_TIMEOUT)
+            try:
+                cell, resources = super().preprocess_cell(cell, resources, index)
+            finally:
+                self.timeout = limit
             if _error_of(cell):
                 raise SetupCellFailed(_setup_message(cell, _error_of(cell), "the student's kernel"))
             return cell, resources
