@@ -46,6 +46,9 @@ DATASETS: tuple[str, ...] = (
     "competitors",
     "product_lines",
     "financial_plan",
+    "requirements",
+    "feature_requests",
+    "feature_importance",
 )
 
 # One fixed seed per dataset. customers, subscriptions and mrr_movements come out of one simulation of the
@@ -60,6 +63,8 @@ _SEEDS: dict[str, int] = {
     "support_tickets": 2025_0115,
     "market": 2021_0101,
     "competitors": 2021_0102,
+    "feature_requests": 2025_0701,
+    "feature_importance": 2025_0902,
 }
 
 # Columns that load() turns into datetimes.
@@ -72,6 +77,7 @@ _DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "survey_responses": ("response_date",),
     "pipeline": ("created_date", "stage_entered_date", "close_date"),
     "support_tickets": ("opened_at", "first_response_at", "resolved_at"),
+    "feature_requests": ("received_date",),
 }
 
 _DATE_FMT = "%Y-%m-%d"
@@ -258,6 +264,12 @@ def _build_all() -> dict[str, pd.DataFrame]:
     frames["product_lines"] = _product_lines(base)
     frames["competitors"] = _competitors(frames["market"], frames["product_lines"])
     frames["financial_plan"] = _financial_plan()
+    from spmcourse import casedata_requirements as _req  # module 07
+    frames["requirements"] = _req.requirements()
+    frames["feature_requests"] = _req.feature_requests(_rng("feature_requests"), frames["customers"],
+                                                       frames["support_tickets"], frames["backlog"])
+    frames["feature_importance"] = _req.feature_importance(_rng("feature_importance"), frames["survey_responses"],
+                                                           _KANO_FEATURES)
     missing = set(DATASETS) - set(frames)
     assert not missing, missing
     return frames
