@@ -110,3 +110,38 @@ def test_importance_ratings_rank_features_differently_by_mean_and_top_two_box():
     assert means.idxmax() == "importance_mobile_app"
     assert t2b.idxmax() == "importance_auto_scheduling"
     assert means.idxmin() == t2b.idxmin() == "importance_dark_mode"
+
+
+def test_kano_explorer_compute_plot_and_builder(survey):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from spmcourse.explorers import kano as explorer
+
+    r = explorer.compute_kano(survey, "sso", "Enterprise")
+    assert r["category"] == "M" and r["n"] == (survey["segment"] == "Enterprise").sum()
+    assert sum(r["shares"].values()) == pytest.approx(1.0)
+    fig, ax = plt.subplots()
+    explorer.plot_kano(r, ax)
+    assert len(ax.collections) == len(FEATURES)
+    plt.close(fig)
+    box = explorer.build_kano_explorer(survey)
+    box.controls["feature"].value = "dark_mode"
+    box.controls["segment"].value = "SMB"
+    assert box.output is not None
+
+
+def test_requirement_checker_compute_render_and_builder():
+    from spmcourse.explorers import requirement_checker as checker
+
+    r = checker.check_requirement(checker.EXAMPLE, "quality", "shall")
+    assert r["flags"] == ["ambiguous", "unmeasurable"]
+    assert set(r["weak_terms"]) == {"fast", "user-friendly", "where possible"}
+    assert "unmeasurable" in checker.render_check(r)
+    s = checker.check_requirement("As a nurse, I want to swap shifts and see pay.", "feature", "story")
+    assert s["flags"] == ["no_end", "not_atomic"] and "(missing)" in checker.render_check(s)
+    box = checker.build_requirement_checker()
+    box.controls["text"].value = "The system shall log every login within 1 second."
+    box.controls["form"].value = "story"
+    assert box.output is not None
