@@ -60,6 +60,9 @@ DATASETS: tuple[str, ...] = (
     "vendor_offers",
     "pairwise_judgements",
     "partners",
+    "requirements",
+    "feature_requests",
+    "feature_importance",
 )
 
 # One fixed seed per dataset. customers, subscriptions and mrr_movements come out of one simulation of the
@@ -79,6 +82,8 @@ _SEEDS: dict[str, int] = {
     "cloud_adoption": 2015_0101,  # module 02: spmcourse/casedata_strategy.py (ADOPTION_SEED)
     "perceptions": 2025_0401,
     "partners": 2025_0402,
+    "feature_requests": 2025_0701,
+    "feature_importance": 2025_0902,
 }
 
 # Columns that load() turns into datetimes.
@@ -93,6 +98,7 @@ _DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "support_tickets": ("opened_at", "first_response_at", "resolved_at"),
     "sales_marketing_spend": ("month",),
     "swap_experiment": ("assigned_date",),
+    "feature_requests": ("received_date",),
 }
 
 _DATE_FMT = "%Y-%m-%d"
@@ -289,6 +295,12 @@ def _build_all() -> dict[str, pd.DataFrame]:
     from spmcourse import casedata_strategy  # module 02's datasets
     frames.update(casedata_strategy.build(frames["market"], frames["competitors"]))
     frames.update(_strategy_options())
+    from spmcourse import casedata_requirements as _req  # module 07
+    frames["requirements"] = _req.requirements()
+    frames["feature_requests"] = _req.feature_requests(_rng("feature_requests"), frames["customers"],
+                                                       frames["support_tickets"], frames["backlog"])
+    frames["feature_importance"] = _req.feature_importance(_rng("feature_importance"), frames["survey_responses"],
+                                                           _KANO_FEATURES)
     missing = set(DATASETS) - set(frames)
     assert not missing, missing
     return frames
