@@ -46,6 +46,10 @@ DATASETS: tuple[str, ...] = (
     "competitors",
     "product_lines",
     "financial_plan",
+    "campaigns",
+    "touchpoints",
+    "price_book",
+    "deals",
 )
 
 # One fixed seed per dataset. customers, subscriptions and mrr_movements come out of one simulation of the
@@ -60,6 +64,9 @@ _SEEDS: dict[str, int] = {
     "support_tickets": 2025_0115,
     "market": 2021_0101,
     "competitors": 2021_0102,
+    "campaigns": 2025_1010,
+    "touchpoints": 2025_1011,
+    "deals": 2025_1012,
 }
 
 # Columns that load() turns into datetimes.
@@ -72,6 +79,9 @@ _DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "survey_responses": ("response_date",),
     "pipeline": ("created_date", "stage_entered_date", "close_date"),
     "support_tickets": ("opened_at", "first_response_at", "resolved_at"),
+    "campaigns": ("start_date",),
+    "touchpoints": ("touch_date",),
+    "deals": ("close_date",),
 }
 
 _DATE_FMT = "%Y-%m-%d"
@@ -258,6 +268,11 @@ def _build_all() -> dict[str, pd.DataFrame]:
     frames["product_lines"] = _product_lines(base)
     frames["competitors"] = _competitors(frames["market"], frames["product_lines"])
     frames["financial_plan"] = _financial_plan()
+    from spmcourse import casedata_go_to_market as gtm  # module 10's datasets, built on the ones above
+    frames["campaigns"] = gtm.campaigns(_rng("campaigns"))
+    frames["touchpoints"] = gtm.touchpoints(_rng("touchpoints"), frames["customers"], frames["campaigns"])
+    frames["price_book"] = gtm.price_book()
+    frames["deals"] = gtm.deals(_rng("deals"), frames["pipeline"], frames["price_book"])
     missing = set(DATASETS) - set(frames)
     assert not missing, missing
     return frames
