@@ -14,7 +14,7 @@ Examples
 [5, 4, 3, 2, 1]
 >>> rfm_segment(5, 4)
 'Champions'
->>> health_score(usage_trend=-0.3, open_p1_tickets=1, nps=6, seat_utilisation=0.9)
+>>> health_score(seat_trend=-0.3, p1_tickets=1, nps=6, months_since_growth=3)
 25
 """
 from __future__ import annotations
@@ -46,19 +46,20 @@ def rfm_segment(recency_score: int, frequency_score: int) -> str:
     raise AssertionError("the last rule matches everything")
 
 
-def health_score(*, usage_trend: float, open_p1_tickets: int, nps: float | None, seat_utilisation: float) -> int:
-    """A simple additive health score, 0-100: four signals of 25 points each.
+def health_score(*, seat_trend: float, p1_tickets: int, nps: float | None, months_since_growth: float) -> int:
+    """A simple additive health score, 0-100: four signals of 25 points each (the course's rule).
 
-    - usage: 25 if active use grew or held (trend >= 0), 10 if it fell by less than 20 %, else 0;
-    - support: 25 with no open P1 ticket, else 0;
-    - sentiment: 25 for a promoter (NPS 9-10), 15 for a passive (7-8) or no answer, 0 for a detractor;
-    - adoption: 25 if at least 80 % of paid seats are used, 10 from 50 %, else 0.
+    - usage: 25 if paid seats grew or held over the last quarter (trend >= 0), 10 if they fell by less than
+      20 %, else 0;
+    - support: 25 with no P1 (critical) ticket in the last quarter, else 0;
+    - sentiment: 25 for a promoter (NPS 9-10), 15 for a passive (7-8) or no answer, 0 for a detractor (0-6);
+    - growth: 25 if the customer added seats or upgraded in the last 6 months, 10 within 12 months, else 0.
     """
-    usage = 25 if usage_trend >= 0 else 10 if usage_trend > -0.2 else 0
-    support = 25 if open_p1_tickets == 0 else 0
+    usage = 25 if seat_trend >= 0 else 10 if seat_trend > -0.2 else 0
+    support = 25 if p1_tickets == 0 else 0
     if nps is None or (isinstance(nps, float) and np.isnan(nps)):
         sentiment = 15
     else:
         sentiment = 25 if nps >= 9 else 15 if nps >= 7 else 0
-    adoption = 25 if seat_utilisation >= 0.8 else 10 if seat_utilisation >= 0.5 else 0
-    return int(usage + support + sentiment + adoption)
+    growth = 25 if months_since_growth <= 6 else 10 if months_since_growth <= 12 else 0
+    return int(usage + support + sentiment + growth)

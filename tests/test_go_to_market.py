@@ -251,10 +251,10 @@ def test_segments_cover_every_score_pair_once():
 
 
 def test_health_score_bounds():
-    best = crm.health_score(usage_trend=0.1, open_p1_tickets=0, nps=10, seat_utilisation=0.95)
-    worst = crm.health_score(usage_trend=-0.5, open_p1_tickets=2, nps=3, seat_utilisation=0.2)
+    best = crm.health_score(seat_trend=0.1, p1_tickets=0, nps=10, months_since_growth=0)
+    worst = crm.health_score(seat_trend=-0.5, p1_tickets=2, nps=3, months_since_growth=30)
     assert (best, worst) == (100, 0)
-    assert crm.health_score(usage_trend=0.0, open_p1_tickets=0, nps=float("nan"), seat_utilisation=0.6) == 75
+    assert crm.health_score(seat_trend=0.0, p1_tickets=0, nps=float("nan"), months_since_growth=9) == 75
 
 
 # --- explorers ------------------------------------------------------------------------------------------------------
