@@ -281,3 +281,44 @@ def test_explorers_plot_and_react(data, capsys):
     box.controls["period"].value = "all open"
     assert capsys.readouterr().out.count("Figure") == 2
     plt.close("all")
+
+
+def test_rfm_customers_of_the_assignment_fall_in_four_segments_and_each_convention_matters(data):
+    """Question 8: the four graded customers are in four different segments, and each is moved by one of the
+    conventions the question pins (price increases are not growth; ties share the higher score)."""
+    subs, mov = data["subscriptions"], data["mrr_movements"]
+    december = subs[subs["month"] == "2025-12-01"].set_index("customer_id")
+    mine = mov[mov["customer_id"].isin(december.index)]
+
+    def segments(reasons, method):
+        growth = mine[(mine["movement"] == "expansion") & mine["reason"].isin(reasons)]
+        last = pd.concat([mine[mine["movement"] == "new"], growth]).groupby("customer_id")["month"].max()
+        recency = ((2025 - last.dt.year) * 12 + 12 - last.dt.month).reindex(december.index)
+        frequency = growth.groupby("customer_id").size().reindex(december.index, fill_value=0)
+        r = np.ceil(5 * recency.rank(method=method, ascending=False) / len(recency)).astype(int)
+        f = np.ceil(5 * frequency.rank(method=method) / len(frequency)).astype(int)
+        return {c: crm.rfm_segment(r[c], f[c]) for c in ("C0003", "C0012", "C0101", "C0287")}
+
+    pinned = segments(["seats_added", "plan_upgrade"], "max")
+    assert pinned == {"C0003": "Hibernating", "C0012": "At risk", "C0101": "Loyal", "C0287": "Champions"}
+    assert len(december) == 340
+    with_price_increases = segments(["seats_added", "plan_upgrade", "price_increase"], "max")
+    ties_low = segments(["seats_added", "plan_upgrade"], "min")
+    assert with_price_increases["C0003"] != pinned["C0003"] and with_price_increases["C0287"] != pinned["C0287"]
+    assert ties_low["C0012"] != pinned["C0012"] and ties_low["C0101"] != pinned["C0101"]
+    # the package's quintile rule is the one the question pins
+    recency_scores = crm.quintile_score(pd.Series([0, 0, 3, 7, 7]), higher_is_better=False)
+    assert recency_scores.tolist() == [5, 5, 3, 2, 2]
+
+
+def test_quote_of_the_assignment(data):
+    """Question 10: 650 seats fall in the 500 band of Scale and Insights; the value re-computed line by line."""
+    book = data["price_book"]
+    lines = [("SHF-SCA", 650, True), ("INS-ADD", 650, True), ("PAY-CON", 12, True), ("ONB-ENT", 1, False)]
+    total = 0.0
+    for sku, qty, recurring in lines:
+        price = sales.band_price(book, sku, qty)
+        total += qty * price * 12 * 0.8 if recurring else qty * price
+    assert sales.band_price(book, "SHF-SCA", 650) == 13.30 and sales.band_price(book, "INS-ADD", 650) == 7.20
+    assert total == pytest.approx(151_244.0)
+    assert sales.approver(0.20) == "sales manager"

@@ -59,7 +59,8 @@ def plot_attribution(touches: pd.DataFrame, rule: str, measure: str = "customers
     ax.set_xticks(x, order, rotation=20)
     labels = {"customers": "customers credited", "value": "first-year ARR credited (EUR)",
               "cac": "CAC (EUR per customer)", "roi": "marketing ROI"}
-    decorate(ax, title=f"Credit by channel, {rule}-touch rule", ylabel=labels[measure], legend=True)
+    decorate(ax, title=f"{labels[measure].capitalize()} by channel, {rule}-touch rule", ylabel=labels[measure],
+             legend=True)
     return ax
 
 
