@@ -63,6 +63,10 @@ DATASETS: tuple[str, ...] = (
     "requirements",
     "feature_requests",
     "feature_importance",
+    "campaigns",
+    "touchpoints",
+    "price_book",
+    "deals",
 )
 
 # One fixed seed per dataset. customers, subscriptions and mrr_movements come out of one simulation of the
@@ -84,6 +88,9 @@ _SEEDS: dict[str, int] = {
     "partners": 2025_0402,
     "feature_requests": 2025_0701,
     "feature_importance": 2025_0902,
+    "campaigns": 2025_1010,
+    "touchpoints": 2025_1011,
+    "deals": 2025_1012,
 }
 
 # Columns that load() turns into datetimes.
@@ -99,6 +106,9 @@ _DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "sales_marketing_spend": ("month",),
     "swap_experiment": ("assigned_date",),
     "feature_requests": ("received_date",),
+    "campaigns": ("start_date",),
+    "touchpoints": ("touch_date",),
+    "deals": ("close_date",),
 }
 
 _DATE_FMT = "%Y-%m-%d"
@@ -301,6 +311,11 @@ def _build_all() -> dict[str, pd.DataFrame]:
                                                        frames["support_tickets"], frames["backlog"])
     frames["feature_importance"] = _req.feature_importance(_rng("feature_importance"), frames["survey_responses"],
                                                            _KANO_FEATURES)
+    from spmcourse import casedata_go_to_market as gtm  # module 10's datasets, built on the ones above
+    frames["campaigns"] = gtm.campaigns(_rng("campaigns"))
+    frames["touchpoints"] = gtm.touchpoints(_rng("touchpoints"), frames["customers"], frames["campaigns"])
+    frames["price_book"] = gtm.price_book()
+    frames["deals"] = gtm.deals(_rng("deals"), frames["pipeline"], frames["price_book"])
     missing = set(DATASETS) - set(frames)
     assert not missing, missing
     return frames
