@@ -46,6 +46,11 @@ DATASETS: tuple[str, ...] = (
     "competitors",
     "product_lines",
     "financial_plan",
+    "support_holidays",
+    "support_contacts",
+    "ticket_handling",
+    "slo_history",
+    "raci_draft",
 )
 
 # One fixed seed per dataset. customers, subscriptions and mrr_movements come out of one simulation of the
@@ -60,6 +65,9 @@ _SEEDS: dict[str, int] = {
     "support_tickets": 2025_0115,
     "market": 2021_0101,
     "competitors": 2021_0102,
+    "support_contacts": 2025_1006,
+    "ticket_handling": 2025_0116,
+    "slo_history": 2025_1204,
 }
 
 # Columns that load() turns into datetimes.
@@ -72,6 +80,9 @@ _DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "survey_responses": ("response_date",),
     "pipeline": ("created_date", "stage_entered_date", "close_date"),
     "support_tickets": ("opened_at", "first_response_at", "resolved_at"),
+    "support_holidays": ("date",),
+    "support_contacts": ("interval_start",),
+    "slo_history": ("window_start",),
 }
 
 _DATE_FMT = "%Y-%m-%d"
@@ -258,6 +269,12 @@ def _build_all() -> dict[str, pd.DataFrame]:
     frames["product_lines"] = _product_lines(base)
     frames["competitors"] = _competitors(frames["market"], frames["product_lines"])
     frames["financial_plan"] = _financial_plan()
+    from spmcourse import casedata_services as services  # module 11: services, support and operations
+    frames["support_holidays"] = services.support_holidays()
+    frames["support_contacts"] = services.support_contacts(_rng("support_contacts"))
+    frames["ticket_handling"] = services.ticket_handling(frames["support_tickets"], _rng("ticket_handling"))
+    frames["slo_history"] = services.slo_history(_rng("slo_history"))
+    frames["raci_draft"] = services.raci_draft()
     missing = set(DATASETS) - set(frames)
     assert not missing, missing
     return frames
