@@ -147,10 +147,29 @@ def business_hours_between(start, end, *, open_hour: int = 7, close_hour: int = 
     return total / 3600.0
 
 
-def business_hours(starts: pd.Series, ends: pd.Series, **clock) -> pd.Series:
-    """:func:`business_hours_between` for two aligned Series of timestamps (NaN where ``end`` is missing)."""
-    values = [business_hours_between(s, e, **clock) if pd.notna(e) else np.nan for s, e in zip(starts, ends)]
-    return pd.Series(values, index=starts.index, dtype=float)
+def business_hours(starts: pd.Series, ends: pd.Series, *, open_hour: int = 7, close_hour: int = 20,
+                   holidays: Iterable = ()) -> pd.Series:
+    """:func:`business_hours_between` for two aligned Series of timestamps (NaN where ``end`` is missing).
+
+    Vectorised: the business clock's reading at a moment is (open weekdays before its day) x (hours per day)
+    plus the open time already passed on its own day; the result is the difference of the two readings.
+    """
+    closed = np.array(sorted({pd.Timestamp(d).date() for d in holidays}), dtype="datetime64[D]")
+    day_length = 3600.0 * (close_hour - open_hour)
+
+    def reading(moments: pd.Series) -> np.ndarray:
+        moments = pd.to_datetime(moments)
+        days = moments.dt.normalize().to_numpy().astype("datetime64[D]")
+        ok = ~np.isnat(days)
+        days_filled = np.where(ok, days, np.datetime64("2000-01-03"))
+        before = np.busday_count(np.datetime64("2000-01-03"), days_filled, holidays=closed).astype(float)
+        seconds = (moments - moments.dt.normalize()).dt.total_seconds().to_numpy()
+        today = np.clip(seconds, open_hour * 3600.0, close_hour * 3600.0) - open_hour * 3600.0
+        today = np.where(np.is_busday(days_filled, holidays=closed), today, 0.0)
+        return np.where(ok, before * day_length + today, np.nan)
+
+    hours = (reading(ends) - reading(starts)) / 3600.0
+    return pd.Series(np.maximum(hours, 0.0), index=starts.index, dtype=float)
 
 
 # --- priority -------------------------------------------------------------------------------------------------

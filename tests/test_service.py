@@ -109,6 +109,15 @@ def test_business_hours_against_a_minute_by_minute_count():
         assert got * 60 == pytest.approx(_minutes_open(start, end), abs=1e-9)
 
 
+def test_vectorised_business_hours_equal_the_day_by_day_walk():
+    tickets = casedata.load("support_tickets").iloc[::7]
+    fast = service.business_hours(tickets["opened_at"], tickets["resolved_at"], holidays=HOLIDAYS)
+    slow = [service.business_hours_between(s, e, holidays=HOLIDAYS) if pd.notna(e) else np.nan
+            for s, e in zip(tickets["opened_at"], tickets["resolved_at"])]
+    np.testing.assert_allclose(fast.to_numpy(), np.array(slow), rtol=0, atol=1e-9)
+    assert fast.isna().sum() == tickets["resolved_at"].isna().sum()
+
+
 def test_business_hours_examples():
     # Friday 19:00 to Monday 08:30: one hour on Friday, 1.5 on Monday.
     assert service.business_hours_between("2025-01-03 19:00", "2025-01-06 08:30") == 2.5
@@ -170,6 +179,37 @@ def test_support_data_properties():
     assert peak.idxmax() == 9
     assert service.agents_needed(peak.max(), aht) == 5
     assert service.agents_needed(1.5 * peak.max(), aht) == 7
+
+
+def test_properties_the_assignment_relies_on():
+    tickets = casedata.load("support_tickets")
+    holidays = casedata.load("support_holidays")["date"]
+    calendar = (tickets["first_response_at"] - tickets["opened_at"]).dt.total_seconds() / 3600
+    business = service.business_hours(tickets["opened_at"], tickets["first_response_at"], holidays=holidays)
+    no_holidays = service.business_hours(tickets["opened_at"], tickets["first_response_at"])
+    p1, target = tickets["priority"] == "P1", tickets["sla_first_response_hours"]
+    contract = (calendar.where(p1, business) <= target).mean()
+    # the contract, the calendar clock and the forgotten holidays give three clearly different numbers
+    assert contract > 0.99 and (calendar <= target).mean() < 0.90
+    assert (calendar.where(p1, no_holidays) <= target).mean() < contract - 0.005
+    # the backlog on 30 November: resolved-later tickets matter (counting only never-resolved ones is wrong)
+    at = pd.Timestamp("2025-11-30 23:59:59")
+    open_then = tickets[(tickets["opened_at"] <= at) & ~(tickets["resolved_at"] <= at)]
+    old = (at - open_then["opened_at"]) >= pd.Timedelta(days=7)
+    assert old.sum() > 3 * (old & open_then["resolved_at"].isna()).sum() and old.sum() < len(open_then)
+    # exactly one of the four alerting policies of question 11 meets the three criteria
+    history = casedata.load("slo_history")
+    policies = {"A": (("page", "5min", "5min", 10.0),), "B": operations.ALERT_POLICY,
+                "C": (("page", "1h", "1h", 2.0),), "D": (("page", "3D", "3D", 1.0),)}
+    meets = {}
+    for letter, policy in policies.items():
+        timeline = operations.alert_timeline(history, 0.999, policy)
+        page = timeline[[f"alert{i}_fires" for i, a in enumerate(policy) if a[0] == "page"]].any(axis=1)
+        anything = timeline[[f"alert{i}_fires" for i in range(len(policy))]].any(axis=1)
+        meets[letter] = (page["2025-12-16 08:05":"2025-12-16 08:15"].any()
+                         and anything["2025-12-22 06:05":"2025-12-22 18:00"].any()
+                         and not page["2025-12-22 06:05":"2025-12-24 06:00"].any())
+    assert meets == {"A": False, "B": True, "C": False, "D": False}
 
 
 def test_slo_history_properties():
