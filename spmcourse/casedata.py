@@ -67,6 +67,11 @@ DATASETS: tuple[str, ...] = (
     "touchpoints",
     "price_book",
     "deals",
+    "support_holidays",
+    "support_contacts",
+    "ticket_handling",
+    "slo_history",
+    "raci_draft",
 )
 
 # One fixed seed per dataset. customers, subscriptions and mrr_movements come out of one simulation of the
@@ -91,6 +96,9 @@ _SEEDS: dict[str, int] = {
     "campaigns": 2025_1010,
     "touchpoints": 2025_1011,
     "deals": 2025_1012,
+    "support_contacts": 2025_1006,
+    "ticket_handling": 2025_0116,
+    "slo_history": 2025_1204,
 }
 
 # Columns that load() turns into datetimes.
@@ -109,6 +117,9 @@ _DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "campaigns": ("start_date",),
     "touchpoints": ("touch_date",),
     "deals": ("close_date",),
+    "support_holidays": ("date",),
+    "support_contacts": ("interval_start",),
+    "slo_history": ("window_start",),
 }
 
 _DATE_FMT = "%Y-%m-%d"
@@ -316,6 +327,12 @@ def _build_all() -> dict[str, pd.DataFrame]:
     frames["touchpoints"] = gtm.touchpoints(_rng("touchpoints"), frames["customers"], frames["campaigns"])
     frames["price_book"] = gtm.price_book()
     frames["deals"] = gtm.deals(_rng("deals"), frames["pipeline"], frames["price_book"])
+    from spmcourse import casedata_services as services  # module 11: services, support and operations
+    frames["support_holidays"] = services.support_holidays()
+    frames["support_contacts"] = services.support_contacts(_rng("support_contacts"))
+    frames["ticket_handling"] = services.ticket_handling(frames["support_tickets"], _rng("ticket_handling"))
+    frames["slo_history"] = services.slo_history(_rng("slo_history"))
+    frames["raci_draft"] = services.raci_draft()
     missing = set(DATASETS) - set(frames)
     assert not missing, missing
     return frames

@@ -30,7 +30,10 @@ DOCUMENTED = {"spmcourse.checks", "spmcourse.framework", "spmcourse.plots", "spm
               "spmcourse.explorers.ahp", "spmcourse.saas_metrics", "spmcourse.risk", "spmcourse.licensing",
               "spmcourse.explorers.saas_metrics", "spmcourse.explorers.monte_carlo", "spmcourse.isolation",
               "spmcourse.kano", "spmcourse.requirements_quality", "spmcourse.explorers.kano",
-              "spmcourse.explorers.requirement_checker"}
+              "spmcourse.explorers.requirement_checker", "spmcourse.marketing", "spmcourse.sales", "spmcourse.crm",
+              "spmcourse.casedata_go_to_market", "spmcourse.explorers.attribution", "spmcourse.explorers.pipeline",
+              "spmcourse.service", "spmcourse.operations", "spmcourse.explorers.staffing",
+              "spmcourse.explorers.error_budget"}
 
 
 def test_documented_modules_exist():
