@@ -24,8 +24,8 @@ ASSIGNMENT = FIRST.key
 NOTEBOOK = FIRST.source_notebook.name
 AUTO_MAX, WRITTEN_MAX = 5.0, 2.0
 
-RIGHT = {"q1_total": "total = 2 + BASE", "q2_double": "def double(x):\n    return 2 * x"}
-WRONG = {"q1_total": "total = 2 * BASE", "q2_double": "def double(x):\n    return x + 2"}
+RIGHT = {"q1_total": "total = 2 + BASE", "q2_double": "doubled = [2 * x for x in (4, 21)]"}
+WRONG = {"q1_total": "total = 2 * BASE", "q2_double": "doubled = [x + 2 for x in (4, 21)]"}
 
 
 def tiny_assignment():
@@ -37,11 +37,11 @@ def tiny_assignment():
               "print('Question 1: visible checks passed.')\n### BEGIN HIDDEN TESTS\n"
               "assert total == 5, 'total: not the sum; add BASE to 2'\n### END HIDDEN TESTS",
               "q1_total_test", 2),
-        readonly("## Question 2 (3 points): double\n\nWrite `double(x)` returning twice `x`.", "q2_text"),
-        solution("def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION", "q2_double"),
-        tests("# Checks `double`.\nassert callable(double), 'double: should be a function'\n"
+        readonly("## Question 2 (3 points): double\n\nSet `doubled` to the list of 4 and 21, each doubled.", "q2_text"),
+        solution("### BEGIN SOLUTION\ndoubled = [2 * x for x in (4, 21)]\n### END SOLUTION", "q2_double"),
+        tests("# Checks `doubled`.\nassert isinstance(doubled, list), 'doubled: should be a list'\n"
               "print('Question 2: visible checks passed.')\n### BEGIN HIDDEN TESTS\n"
-              "assert double(4) == 8, 'double: double(4) is not twice 4'\n### END HIDDEN TESTS",
+              "assert doubled == [8, 42], 'doubled: a value is not twice its number'\n### END HIDDEN TESTS",
               "q2_double_test", 3),
         task("## Question 3 (2 points): reflect\n\nWhy do hidden tests exist?\n\n=== BEGIN MARK SCHEME ===\n"
              "- 2: says that visible checks alone can be gamed; 0 otherwise.\n=== END MARK SCHEME ===",

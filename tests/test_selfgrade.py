@@ -15,7 +15,7 @@ from spmcourse.errors import CourseError
 from spmcourse.notebooks import read, write
 
 #: What the hidden tests of the tiny assignment look like, and a line of its mark scheme: never shown too early.
-HIDDEN_CODE = ("BEGIN HIDDEN", "total == 5", "double(4) == 8", "assert ", "Traceback")
+HIDDEN_CODE = ("BEGIN HIDDEN", "total == 5", "doubled == [8, 42]", "assert ", "Traceback")
 SCHEME = "visible checks alone can be gamed"
 
 
@@ -47,9 +47,9 @@ def test_grading_scores_each_question_keeps_latest_and_best_and_leaves_the_work_
     answer(copy, {"q2_double": WRONG["q2_double"]})
     second = selfgrade.grade(ASSIGNMENT, course)
     assert second.auto_score == 2.0 and second.cells["q2_double_test"]["score"] == 0
-    assert "double(4) is not twice 4" in second.cells["q2_double_test"]["message"]
+    assert "a value is not twice its number" in second.cells["q2_double_test"]["message"]
     text = selfgrade.report(second, course)
-    assert "Question 2 (3 points): double: 0/3, lost points: double: double(4) is not twice 4" in text
+    assert "Question 2 (3 points): double: 0/3, lost points: doubled: a value is not twice its number" in text
     assert "Best so far: 5/5" in text
 
     history = selfgrade.load_history(course)[ASSIGNMENT]
