@@ -46,6 +46,7 @@ DATASETS: tuple[str, ...] = (
     "competitors",
     "product_lines",
     "financial_plan",
+    "deployments", "incidents", "throughput", "project_status", "sus_responses", "defects", "modules",
 )
 
 # One fixed seed per dataset. customers, subscriptions and mrr_movements come out of one simulation of the
@@ -60,6 +61,8 @@ _SEEDS: dict[str, int] = {
     "support_tickets": 2025_0115,
     "market": 2021_0101,
     "competitors": 2021_0102,
+    "deployments": 2025_0209, "throughput": 2025_0709, "project_status": 2025_0731, "sus_responses": 2025_1104,
+    "defects": 2025_0409,  # module 09 (spmcourse/casedata_development.py)
 }
 
 # Columns that load() turns into datetimes.
@@ -72,6 +75,8 @@ _DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "survey_responses": ("response_date",),
     "pipeline": ("created_date", "stage_entered_date", "close_date"),
     "support_tickets": ("opened_at", "first_response_at", "resolved_at"),
+    "deployments": ("deployed_at", "first_commit_at"), "incidents": ("started_at", "resolved_at"),
+    "throughput": ("week_start",), "project_status": ("status_date",),
 }
 
 _DATE_FMT = "%Y-%m-%d"
@@ -258,6 +263,8 @@ def _build_all() -> dict[str, pd.DataFrame]:
     frames["product_lines"] = _product_lines(base)
     frames["competitors"] = _competitors(frames["market"], frames["product_lines"])
     frames["financial_plan"] = _financial_plan()
+    from spmcourse import casedata_development  # module 09's datasets
+    frames.update(casedata_development.build(_SEEDS))
     missing = set(DATASETS) - set(frames)
     assert not missing, missing
     return frames
