@@ -53,7 +53,7 @@ def plot_forecast(result: dict, ax=None, promise: str | None = "2026-04-03"):
     ax.bar(values, counts / counts.sum() * 100, color=PALETTE["light"], edgecolor=PALETTE["kestrel"], width=0.8)
     for q, colour in ((50, PALETTE["neutral"]), (85, PALETTE["accent"]), (95, PALETTE["bad"])):
         n = result[f"p{q}_weeks"]
-        ax.axvline(n, color=colour, linewidth=1.5, label=f"{q} %: {result[f'p{q}_date']:%d %b %Y} (week {n})")
+        ax.axvline(n, color=colour, linewidth=1.8, zorder=3, label=f"{q} %: {result[f'p{q}_date']:%d %b %Y} (week {n})")
     if promise is not None:
         n = (pd.Timestamp(promise) - result["start"]).days // 7 + 1
         share = float((weeks <= n).mean())
