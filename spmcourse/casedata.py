@@ -72,6 +72,7 @@ DATASETS: tuple[str, ...] = (
     "ticket_handling",
     "slo_history",
     "raci_draft",
+    "deployments", "incidents", "throughput", "project_status", "sus_responses", "defects", "modules",
 )
 
 # One fixed seed per dataset. customers, subscriptions and mrr_movements come out of one simulation of the
@@ -99,6 +100,8 @@ _SEEDS: dict[str, int] = {
     "support_contacts": 2025_1006,
     "ticket_handling": 2025_0116,
     "slo_history": 2025_1204,
+    "deployments": 2025_0209, "throughput": 2025_0709, "project_status": 2025_0731, "sus_responses": 2025_1104,
+    "defects": 2025_0409,  # module 09 (spmcourse/casedata_development.py)
 }
 
 # Columns that load() turns into datetimes.
@@ -120,6 +123,8 @@ _DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "support_holidays": ("date",),
     "support_contacts": ("interval_start",),
     "slo_history": ("window_start",),
+    "deployments": ("deployed_at", "first_commit_at"), "incidents": ("started_at", "resolved_at"),
+    "throughput": ("week_start",), "project_status": ("status_date",),
 }
 
 _DATE_FMT = "%Y-%m-%d"
@@ -333,6 +338,8 @@ def _build_all() -> dict[str, pd.DataFrame]:
     frames["ticket_handling"] = services.ticket_handling(frames["support_tickets"], _rng("ticket_handling"))
     frames["slo_history"] = services.slo_history(_rng("slo_history"))
     frames["raci_draft"] = services.raci_draft()
+    from spmcourse import casedata_development  # module 09's datasets
+    frames.update(casedata_development.build(_SEEDS))
     missing = set(DATASETS) - set(frames)
     assert not missing, missing
     return frames

@@ -33,7 +33,8 @@ DOCUMENTED = {"spmcourse.checks", "spmcourse.framework", "spmcourse.plots", "spm
               "spmcourse.explorers.requirement_checker", "spmcourse.marketing", "spmcourse.sales", "spmcourse.crm",
               "spmcourse.casedata_go_to_market", "spmcourse.explorers.attribution", "spmcourse.explorers.pipeline",
               "spmcourse.service", "spmcourse.operations", "spmcourse.explorers.staffing",
-              "spmcourse.explorers.error_budget"}
+              "spmcourse.explorers.error_budget", "spmcourse.delivery_metrics", "spmcourse.quality",
+              "spmcourse.architecture", "spmcourse.explorers.forecast", "spmcourse.explorers.dora"}
 
 
 def test_documented_modules_exist():
