@@ -11,6 +11,7 @@ the gradebook, a named pipe, a large file, a notebook that is a link) and checks
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import shutil
@@ -64,10 +65,10 @@ def graded(tmp_path_factory):
     course = make_course(tmp_path_factory.mktemp("feedback") / "course", [A])
     nbgrader(course, "generate_assignment", A, "--force")
     master = nbformat.read(course / "source" / A / f"{NB}.ipynb", as_version=4)
-    q4 = next(c for c in master.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "q4_margin")
+    q4 = next(c for c in master.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "q4_gross_margin")
     assert Q4_CORRECT in q4.source
     wrong = nbformat.from_dict(master)
-    next(c for c in wrong.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "q4_margin").source = \
+    next(c for c in wrong.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "q4_gross_margin").source = \
         q4.source.replace(Q4_CORRECT, Q4_WRONG)
     for student, nb in (("wrong-q4", wrong),
                         ("blank", nbformat.read(course / "release" / A / f"{NB}.ipynb", as_version=4))):
@@ -187,34 +188,34 @@ def test_the_course_grading_command_writes_the_same_feedback(make_fixture_course
                             env=kit.env(), capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     text = _text(course / "feedback" / "ben" / kit.ASSIGNMENT / f"{kit.NOTEBOOK}.html")
-    assert "gross_margin(8, 2): is divided by the cost instead of the price." in text
+    assert "growth_margin: is divided by the cost instead of the price." in text
     assert "# Checks for question 2 (code hidden)" in text
-    for code in ("_expected_q1", "check_close(gross_margin(8, 2)", "payback_months(90, 40) == 3",
-                 'check_number(gross_margin(10, 4), "gross_margin(10, 4)")', "Model answer", "MARK SCHEME"):
+    for code in ("_expected_q1", "check_close(growth_margin, (9.0 - 3.6) / 9.0", "payback == math.ceil(1000 / 300)",
+                 'check_number(growth_margin, "growth_margin")', "Model answer", "MARK SCHEME"):
         assert code not in text
     assert sorted(p.name for p in (course / "feedback" / "ben" / kit.ASSIGNMENT).iterdir()) == \
         [f"{kit.NOTEBOOK}.html", "timestamp.txt"]
     assert kit.leftover_processes() == []
 
 
-def test_test_code_printed_or_raised_by_the_students_code_is_not_shown(make_fixture_course):
-    """The student's code shares the kernel with the tests: a hook that prints every cell's source, or an answer
-    that raises with its caller's source as the message, must not carry the test code into the feedback."""
+def test_test_code_printed_by_the_students_code_is_not_shown(make_fixture_course):
+    """A hook in the student's kernel that prints every cell's source used to carry the test code into the
+    outputs. The tests now run in a clean kernel of their own (spmcourse/isolation.py), so the hook never sees
+    them; and the feedback shows no test code either way."""
     course = make_fixture_course()
     leaky = {
         "q1_mrr": kit.ANSWERS["q1_mrr"]["right"] + "\nget_ipython().events.register("
                                                    "'pre_run_cell', lambda info: print(info.raw_cell))",
-        "q2_margin": "import inspect, sys\ndef gross_margin(price, cost):\n"
-                     "    raise ValueError(inspect.getsource(sys._getframe(1)))",
+        "q2_margin": "right", "q3_payback": "right",
     }
     kit.submit(course, "mal", kit.student_notebook(course, leaky))
     kit.nbgrader(course, "autograde", kit.ASSIGNMENT, "--force")
     autograded = (course / "autograded" / "mal" / kit.ASSIGNMENT / f"{kit.NOTEBOOK}.ipynb").read_text()
-    assert "_expected_q1 = 6.0 * 120" in autograded  # the recipe works: the outputs carry the test code
+    outputs = json.dumps([c.get("outputs", []) for c in json.loads(autograded)["cells"]])
+    assert "_expected_q1" not in outputs and "payback == math.ceil" not in outputs
     kit.nbgrader(course, "generate_feedback", kit.ASSIGNMENT, "--force")
     text = _text(course / "feedback" / "mal" / kit.ASSIGNMENT / f"{kit.NOTEBOOK}.html")
-    for code in ("_expected_q1", "check_close(gross_margin(8, 2)", "payback_months(90, 40) == 3",
-                 'check_number(gross_margin(10, 4), "gross_margin(10, 4)")', "BEGIN HIDDEN TESTS"):
+    for code in ("_expected_q1", "check_close(growth_margin, (9.0 - 3.6) / 9.0", "payback == math.ceil(1000 / 300)",
+                 'check_number(growth_margin, "growth_margin")', "BEGIN HIDDEN TESTS"):
         assert code not in text
-    assert "ValueError: (message not shown: it quotes the test's code)" in text
     assert "Question 1: visible checks passed." in text  # what the test itself printed stays
