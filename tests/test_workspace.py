@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from learner_course import ASSIGNMENT, FIRST, NOTEBOOK, answer, course, learner_template, tree_snapshot  # noqa: F401
+from learner_course import ASSIGNMENT, FIRST, NOTEBOOK, RIGHT, answer, course, learner_template, tree_snapshot  # noqa: F401
 from spmcourse import cli, workspace
 from spmcourse.errors import CourseError
 from spmcourse.notebooks import read, write
@@ -132,7 +132,7 @@ def test_validate_works_on_the_learners_copy(course):
         assert run.returncode == 0, run.stderr
         return json.loads(run.stdout.strip().splitlines()[-1])
 
-    answer(copy, {"q2_double": "def double(x):\n    return 2 * x"})  # question 1 left as released
+    answer(copy, {"q2_double": RIGHT["q2_double"]})  # question 1 left as released
     result = validate()
     failed = " ".join(str(f) for f in result.get("failed", []))
-    assert "NotImplementedError" in failed and "double" not in failed, result
+    assert "NotImplementedError" in failed and "doubled" not in failed, result
