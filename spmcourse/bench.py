@@ -321,6 +321,11 @@ def run(smoke: bool = False, class_size: int = 40, jobs: int | None = None) -> d
     print(f"\n{'explorer':<50} {'median update ms':>18}")
     latencies = {}
     for name, build in explorer_builders()[: 1 if smoke else None]:
+        needs = [p.name for p in inspect.signature(build).parameters.values()
+                 if p.default is inspect.Parameter.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        if needs:  # the lesson passes its data in; the benchmark cannot guess it
+            print(f"{name:<50} {'(needs ' + ', '.join(needs) + ')':>18}")
+            continue
         latencies[name] = explorer_latency_ms(build)
         print(f"{name:<50} {latencies[name]:>18.1f}")
     results["explorer_p50_ms"] = max(latencies.values()) if latencies else float("nan")
