@@ -32,15 +32,13 @@ import ast
 import atexit
 import builtins
 import json
-import math
-import os
 import shutil
 import tempfile
 import time
 
 from nbclient.exceptions import DeadKernelError
 
-from spmcourse.answers import ANSWERS_MIME, MAX_DEPTH, AnswerNotData, capture, decode, encode, rebuild  # noqa: F401
+from spmcourse.answers import ANSWERS_MIME
 
 #: Largest answer payload accepted from one test cell's answers (characters of JSON).
 MAX_PAYLOAD = 20_000_000

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spmcourse.isolation import AnswerNotData, answer_names, decode, encode, rebuild, setup_cells
+from spmcourse.answers import AnswerNotData, decode, encode, rebuild
+from spmcourse.isolation import answer_names, setup_cells
 
 
 def round_trip(value):
