@@ -33,13 +33,15 @@ import atexit
 import builtins
 import json
 import shutil
-import tempfile
 import time
 
 from nbclient.exceptions import DeadKernelError
 
+from spmcourse import safefiles
 from spmcourse.answers import ANSWERS_MIME
 
+#: The clean kernel's working folder starts with this (then the owner's tag, see safefiles.scratch_folder).
+WORKDIR_PREFIX = "spm-tests-"
 #: Largest answer payload accepted from one test cell's answers (characters of JSON).
 MAX_PAYLOAD = 20_000_000
 #: A clean kernel is replaced after this many notebooks or seconds (the sandbox's wall time is 900 s).
@@ -143,7 +145,8 @@ class _CleanKernel:
         from nbclient import NotebookClient
         import nbformat
 
-        self.workdir = tempfile.mkdtemp(prefix="spm-tests-")
+        # named after this process, so that the next run removes it if this one is killed
+        self.workdir = str(safefiles.scratch_folder(WORKDIR_PREFIX))
         self.client = NotebookClient(
             nbformat.v4.new_notebook(), km=None, kernel_name=parent.kernel_name or "python3",
             timeout=parent.timeout, interrupt_on_timeout=True, allow_errors=True, config=parent.config,

@@ -90,6 +90,15 @@ def nbgrader(course: Path, *args: str, check: bool = True) -> subprocess.Complet
     return result
 
 
+@pytest.fixture(autouse=True)
+def _no_figures_carried_over():
+    """Each test starts without open matplotlib figures, so a test can check that it closes its own."""
+    yield
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")
+
+
 @pytest.fixture(scope="module")
 def backlog():
     """Kestrel's backlog, indexed by item_id (release planning and roadmap tests)."""

@@ -22,6 +22,7 @@ service token:
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import grp
 import json
 import os
@@ -318,6 +319,13 @@ async def _run_in_kernel(client: Hub, user: str, code: str) -> str:
         client.request("DELETE", f"/user/{user}/api/kernels/{kernel}")
 
 
+def _run_in_own_loop(coro):
+    """asyncio.run in a thread of its own: a browser test in this worker may keep Playwright's loop running in the
+    main thread, where asyncio.run refuses to start."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 PROBE = """
 import json, os
 def _probe(path, how):
@@ -401,7 +409,7 @@ def _students_cannot_read_what_is_not_theirs(client, course, hub_dir, accounts, 
         "the released assignment": (exchange / "outbound" / A / "exercises.ipynb", "read"),
         "alice's own submission": (submissions[alice] / "exercises.ipynb", "read"),
     }
-    printed = asyncio.run(_run_in_kernel(client, alice, PROBE % json.dumps(
+    printed = _run_in_own_loop(_run_in_kernel(client, alice, PROBE % json.dumps(
         {name: [str(path), how] for name, (path, how) in targets.items()})))
     seen = json.loads(printed.strip().splitlines()[-1])
     assert seen == {**{name: "denied" for name in targets},
