@@ -196,6 +196,11 @@ def _user_python(base: Path) -> str:
     subprocess.run([str(system), "-m", "venv", "--without-pip", str(venv)], check=True, capture_output=True)
     site = next(venv.glob("lib/python3*/site-packages"))
     ours = next(p for p in sys.path if p.endswith("site-packages") and Path(p).is_relative_to(sys.prefix))
+    closed = [str(d) for d in [Path(ours), *Path(ours).parents] if not d.stat().st_mode & 0o001]
+    if closed:
+        pytest.fail(f"the accounts the test creates must reach this environment's packages ({ours}), but other "
+                    f"users cannot enter {closed[-1]}: run the test suite from a checkout that other accounts "
+                    f"can read (chmod o+x on that folder), as on a shared server")
     (site / "spm-course-test-env.pth").write_text(f"import site; site.addsitedir({ours!r})\n")
     for shared in ("etc", "share"):  # server extensions enabled, JupyterLab and kernels, found under sys.prefix
         if (Path(sys.prefix) / shared).is_dir():
