@@ -130,3 +130,15 @@ def test_a_drawn_paper_is_graded_with_a_review(exam_course):
     exam.new_paper(8, root)
     kept = list((mine.parent / "earlier").glob("*.ipynb"))
     assert len(kept) == 1 and any(c.source.startswith('q01 = {"') for c in read(kept[0]).cells)
+
+
+def test_command_says_which_paper_and_whether_the_master_is_in_sync():
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-m", "spmcourse.cli", "exam"], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 2 and "spm exam --seed N" in run.stderr
+    check = subprocess.run([sys.executable, "-m", "spmcourse.cli", "exam", "--master", "--check"], cwd=ROOT,
+                           capture_output=True, text=True)
+    in_sync = "is in sync" in check.stdout
+    assert (check.returncode == 0) == in_sync and ("in sync" in check.stdout or "spm exam" in check.stderr)
