@@ -186,7 +186,9 @@ def build_progress_view(root: Path = COURSE_ROOT, *, link_prefix: str = "../"):
     summary = widgets.HTML()
     grid = widgets.GridBox(layout=widgets.Layout(
         grid_template_columns="minmax(0, 1fr) 100px 52px 52px 148px", grid_gap="6px 10px", align_items="center"))
-    container = widgets.VBox([summary, grid, out, plot_out])
+    review_out = widgets.Output()  # where to review: markdown, so that its links open the lessons in JupyterLab
+    review_out.add_class("spm-review")
+    container = widgets.VBox([summary, review_out, grid, out, plot_out])
     container.buttons = {}
     container.last_report = ""
 
@@ -257,7 +259,11 @@ def build_progress_view(root: Path = COURSE_ROOT, *, link_prefix: str = "../"):
         if coming:
             summary.value += (f"<br><small>Coming in later updates: modules {', '.join(p.number for p in coming)}."
                               "</small>")
-        summary.value += review.as_html(root)  # the weakest sub-areas, with the lesson sections to revisit
+        review_out.clear_output()
+        with review_out:  # the weakest sub-areas, with the lesson sections to revisit
+            text = review.markdown(root)
+            if text:
+                display(Markdown(text))
         for notice in workspace.take_notices():  # damaged state files set aside while reading
             summary.value += f"<br><small style='color:#b03a2e'>{html.escape(notice)}</small>"
         plot_out.clear_output(wait=True)

@@ -5,7 +5,7 @@ points count for the sub-areas ``curriculum.yml`` lists for it; a practice exam 
 question's sub-areas) and the last check of each quiz question (1 point, right or not). A sub-area's share is its
 points over its maximum; the weakest are those with the lowest share below 100 %. The sections to revisit are the
 ``section`` headings of the bank's questions of that sub-area, those the learner got wrong first.
-The progress page (:mod:`spmcourse.progress`) shows :func:`weakest` as text and links.
+The progress page (:mod:`spmcourse.progress`) shows :func:`markdown`: the sub-areas with links to the sections.
 """
 from __future__ import annotations
 
@@ -92,16 +92,3 @@ def markdown(root: Path = COURSE_ROOT, prefix: str = "") -> str:
     return ("**Where to review** (your weakest sub-areas, from your grades and quiz answers):\n\n"
             + "\n".join(lines)) if lines else ""
 
-
-def as_html(root: Path = COURSE_ROOT, prefix: str = "") -> str:
-    """The same as HTML, for the progress page's widgets (links open the lesson at the section)."""
-    import html
-
-    items = []
-    for w in weakest(root):
-        links = ", ".join(f"<a href='{html.escape(prefix + k + '.ipynb#' + questionbank.anchor(s))}' "
-                          f"target='_blank'>{html.escape(s)}</a> ({k[:2]})" for k, s in w.sections)
-        items.append(f"<li><b>{html.escape(w.sub_area)}</b> ({w.got:g} of {w.of:g} points, {w.share:.0%}): "
-                     f"revisit {links}</li>")
-    return (f"<div class='spm-review'><b>Where to review</b> (your weakest sub-areas, from your grades and quiz "
-            f"answers):<ul>{''.join(items)}</ul></div>") if items else ""
