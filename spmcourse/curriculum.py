@@ -44,6 +44,7 @@ class Module:
     status: str
     areas: tuple[str, ...] = ()
     graded: dict = field(default_factory=dict, hash=False, compare=False)
+    extras: tuple = field(default=(), hash=False, compare=False)  # its extra assignments (ExtraAssignment)
 
     @property
     def key(self) -> str:
@@ -79,6 +80,39 @@ class Module:
         return str((self.graded.get(grade_id) or {}).get("kind", "practised"))
 
 
+@dataclass(frozen=True)
+class ExtraAssignment:
+    """A second assignment of a module (``extra_assignments:`` in the map), such as module 12's practice exam.
+
+    It has its own id, status and graded cells, and one notebook ``source/<key>/<key>.ipynb``; it shares the
+    module's lesson. It answers the questions a :class:`Module` answers about its assignment.
+    """
+    key: str
+    number: str
+    title: str
+    status: str
+    graded: dict = field(default_factory=dict, hash=False, compare=False)
+
+    available = Module.available
+    assignment = Module.assignment
+    areas_of = Module.areas_of
+    kind_of = Module.kind_of
+
+    @property
+    def source_notebook(self) -> Path:
+        return Path("source") / self.key / f"{self.key}.ipynb"
+
+    @property
+    def release_notebook(self) -> Path:
+        return Path("release") / self.key / f"{self.key}.ipynb"
+
+
+def _extras(m: dict) -> tuple:
+    return tuple(ExtraAssignment(key=str(key), number=str(m["number"]), title=x["title"], status=x["status"],
+                                 graded=dict(x.get("graded") or {}))
+                 for key, x in (m.get("extra_assignments") or {}).items())
+
+
 def load_map(root: Path = COURSE_ROOT) -> dict:
     return yaml.safe_load((root / MAP_FILE).read_text(encoding="utf-8"))
 
@@ -87,9 +121,26 @@ def modules(root: Path = COURSE_ROOT) -> list[Module]:
     """Every module of the plan, in course order."""
     return [
         Module(number=str(m["number"]), slug=m["slug"], title=m["title"], status=m["status"],
-               areas=tuple(m.get("areas") or ()), graded=dict(m.get("graded") or {}))
+               areas=tuple(m.get("areas") or ()), graded=dict(m.get("graded") or {}), extras=_extras(m))
         for m in load_map(root)["modules"]
     ]
+
+
+def assignments(root: Path = COURSE_ROOT) -> list:
+    """Every available assignment, in course order: each available module's, then its available extras."""
+    found: list = []
+    for m in modules(root):
+        found += ([m] if m.available else []) + [x for x in m.extras if x.available]
+    return found
+
+
+def find_assignment(name: str, root: Path = COURSE_ROOT):
+    """The module or extra assignment named ``name`` (``NN``, ``NN-slug``, slug, or an extra's id)."""
+    for m in modules(root):
+        for x in m.extras:
+            if name == x.key:
+                return x
+    return module(name, root)
 
 
 def available_modules(root: Path = COURSE_ROOT) -> list[Module]:

@@ -14,7 +14,7 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
-from spmcourse import COURSE_ROOT, curriculum, selfgrade, workspace
+from spmcourse import COURSE_ROOT, curriculum, review, selfgrade, workspace
 from spmcourse.selfgrade import Attempt
 
 COMING, NOT_STARTED, IN_PROGRESS, SUBMITTED = "coming", "not started", "in progress", "submitted"
@@ -78,22 +78,23 @@ def module_progress(root: Path = COURSE_ROOT) -> list[ModuleProgress]:
     root = Path(root)
     history = selfgrade.load_history(root)
     rows = []
-    for m in curriculum.modules(root):
-        attempts = history.get(m.key, [])
-        if not m.available:
+    # a module's extra assignments (module 12's practice exam) get rows of their own, after the module's
+    for m, x in ((m, x) for m in curriculum.modules(root) for x in (m, *m.extras)):
+        attempts = history.get(x.key, [])
+        if not x.available:
             status = COMING
-        elif not workspace.is_started(m.key, root):
+        elif not workspace.is_started(x.key, root):
             status = NOT_STARTED
         elif any(a.graded for a in attempts):
             status = SUBMITTED
         else:
             status = IN_PROGRESS
-        p = ModuleProgress(m.number, m.key, m.title, status, len(attempts),
+        p = ModuleProgress(m.number, x.key, x.title, status, len(attempts),
                            selfgrade.latest(attempts), selfgrade.best(attempts))
         if status in (IN_PROGRESS, SUBMITTED):
-            p.update_available = workspace.update_available(m.key, root)
+            p.update_available = workspace.update_available(x.key, root)
             graded = [a for a in attempts if a.graded]
-            p.changed_since_graded = bool(graded) and graded[-1].work_hash != selfgrade.work_hash(m.key, root)
+            p.changed_since_graded = bool(graded) and graded[-1].work_hash != selfgrade.work_hash(x.key, root)
             p.written_points = graded[-1].written_max if graded else 0.0
             p.written_open = bool(graded) and any(c.get("kind") == "manual" and c.get("unanswered")
                                                   for c in graded[-1].cells.values())
@@ -111,7 +112,7 @@ def recommended(rows: list[ModuleProgress]) -> ModuleProgress | None:
     return None
 
 
-def text_report(rows: list[ModuleProgress]) -> str:
+def text_report(rows: list[ModuleProgress], review_text: str = "") -> str:
     """The progress as text, for ``spm progress``."""
     lines = [f"{'#':<3} {'module':<44} {'status':<12} {'latest':<9} {'best':<9} next step"]
     coming = [p for p in rows if p.status == COMING]
@@ -129,6 +130,8 @@ def text_report(rows: list[ModuleProgress]) -> str:
     for p in rows:
         if p.update_available:
             lines.append(workspace.update_notice(p.key))
+    if review_text:
+        lines.append(review_text)
     return "\n".join(lines)
 
 
@@ -183,7 +186,9 @@ def build_progress_view(root: Path = COURSE_ROOT, *, link_prefix: str = "../"):
     summary = widgets.HTML()
     grid = widgets.GridBox(layout=widgets.Layout(
         grid_template_columns="minmax(0, 1fr) 100px 52px 52px 148px", grid_gap="6px 10px", align_items="center"))
-    container = widgets.VBox([summary, grid, out, plot_out])
+    review_out = widgets.Output()  # where to review: markdown, so that its links open the lessons in JupyterLab
+    review_out.add_class("spm-review")
+    container = widgets.VBox([summary, review_out, grid, out, plot_out])
     container.buttons = {}
     container.last_report = ""
 
@@ -254,6 +259,11 @@ def build_progress_view(root: Path = COURSE_ROOT, *, link_prefix: str = "../"):
         if coming:
             summary.value += (f"<br><small>Coming in later updates: modules {', '.join(p.number for p in coming)}."
                               "</small>")
+        review_out.clear_output()
+        with review_out:  # the weakest sub-areas, with the lesson sections to revisit
+            text = review.markdown(root)
+            if text:
+                display(Markdown(text))
         for notice in workspace.take_notices():  # damaged state files set aside while reading
             summary.value += f"<br><small style='color:#b03a2e'>{html.escape(notice)}</small>"
         plot_out.clear_output(wait=True)
@@ -277,7 +287,7 @@ def show(root: Path = COURSE_ROOT):
 # --- Command line -----------------------------------------------------------------------------------------------
 
 def _progress(args) -> int:
-    print(text_report(module_progress(COURSE_ROOT)))
+    print(text_report(module_progress(COURSE_ROOT), review.markdown(COURSE_ROOT, prefix="notebooks/")))
     return 0
 
 

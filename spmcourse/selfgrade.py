@@ -87,8 +87,10 @@ c.Exchange.root = str(_here / "exchange")
 
 def prepare_course(assignment: str, root: Path = COURSE_ROOT) -> Path:
     """Make ``work/.grading/`` a course with ``assignment`` generated into its gradebook (skipped if current)."""
+    from spmcourse import exam  # a practice exam paper drawn by the learner is graded against its own master
+
     root = Path(root)
-    source = root / "source" / assignment
+    source = exam.source_folder(assignment, root)
     if not source.is_dir():
         raise CourseError(f"the course's source/{assignment}/ is missing, so its hidden tests cannot run. "
                           "Update the course (`git pull`).")
@@ -479,6 +481,9 @@ def grade(name: str, root: Path = COURSE_ROOT, *, timeout: float | None = None, 
         if schemes:
             scheme_file.parent.mkdir(parents=True, exist_ok=True)
             scheme_file.write_text(schemes, encoding="utf-8")
+        from spmcourse import exam
+
+        exam.write_review(attempt, root)  # the practice exam's score per chapter and sub-area, and explanations
     return attempt
 
 
@@ -526,6 +531,11 @@ def report(attempt: Attempt, root: Path = COURSE_ROOT, *, link=_code_link, schem
     lines.append("")
     for path in attempt.feedback:
         lines.append(f"Feedback, with your notebook and the result of each check: {link(path, path)}")
+    review = feedback_dir(a, root) / "review.md"
+    if a == "12-practice-exam" and review.is_file():
+        rel = display_path(review, root)
+        lines.append(f"Your exam review, with the score per chapter and sub-area and every option explained: "
+                     f"{link(rel, rel)}")
     history = load_history(root).get(a, [])
     top_attempt = best(history)
     if top_attempt is not None and sum(x.graded for x in history) > 1:

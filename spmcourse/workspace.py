@@ -199,9 +199,9 @@ def resolve(name: str, root: Path = COURSE_ROOT) -> str:
     """
     root = Path(root)
     try:
-        m = curriculum.module(str(name).strip(), root)
+        m = curriculum.find_assignment(str(name).strip(), root)
     except KeyError:
-        available = ", ".join(x.key for x in curriculum.available_modules(root)) or "none yet"
+        available = ", ".join(x.key for x in curriculum.assignments(root)) or "none yet"
         raise CourseError(f"there is no assignment {name!r}. Available: {available} "
                           "(a module number such as 00 works too).") from None
     if not m.available:

@@ -17,7 +17,9 @@ from spmcourse.lab import path_with_tools
 
 ROOT = COURSE_ROOT
 AVAILABLE = curriculum.available_modules()
-MODULE_IDS = [m.key for m in AVAILABLE]
+#: Every available assignment: the modules' and their extra ones (module 12's practice exam).
+ASSIGNMENTS = curriculum.assignments()
+MODULE_IDS = [a.key for a in ASSIGNMENTS]
 
 
 @dataclass

@@ -16,7 +16,7 @@ from nbgrader.api import Gradebook
 from nbgrader.validator import Validator
 from traitlets.config.loader import PyFileConfigLoader
 
-from conftest import AVAILABLE, ROOT, execute, graded_cells, nbgrader
+from conftest import ASSIGNMENTS, ROOT, execute, graded_cells, nbgrader
 from spmcourse.notebooks import read
 
 pytestmark = pytest.mark.xdist_group("course")
@@ -38,14 +38,14 @@ def _between(text: str, begin: str, end: str) -> list[str]:
     return lines
 
 
-@pytest.mark.parametrize("module", AVAILABLE, ids=lambda m: m.key)
+@pytest.mark.parametrize("module", ASSIGNMENTS, ids=lambda m: m.key)
 def test_master_passes_validator(module):
     """Do the solutions pass every test (visible and hidden) through nbgrader's own Validator?"""
     result = Validator(config=_config()).validate(str(ROOT / module.source_notebook))
     assert result == {}, f"{module.source_notebook} does not validate: {result}"
 
 
-@pytest.mark.parametrize("module", AVAILABLE, ids=lambda m: m.key)
+@pytest.mark.parametrize("module", ASSIGNMENTS, ids=lambda m: m.key)
 def test_master_runs_clean_in_fresh_kernel(module):
     """Does the master run top to bottom with no error and nothing on stderr?"""
     run = execute(read(ROOT / module.source_notebook), cwd=(ROOT / module.source_notebook).parent,
@@ -54,7 +54,7 @@ def test_master_runs_clean_in_fresh_kernel(module):
     assert run.stderr() == [], f"stderr (zeroes a test cell in autograde): {run.stderr()}"
 
 
-@pytest.mark.parametrize("module", AVAILABLE, ids=lambda m: m.key)
+@pytest.mark.parametrize("module", ASSIGNMENTS, ids=lambda m: m.key)
 def test_untouched_release_fails_every_graded_test(module):
     """Does every autograded test cell fail on the student version as released?"""
     path = ROOT / module.release_notebook
@@ -67,7 +67,7 @@ def test_untouched_release_fails_every_graded_test(module):
     assert Validator(config=_config(), invert=True).validate(str(path)) == {}
 
 
-@pytest.mark.parametrize("module", AVAILABLE, ids=lambda m: m.key)
+@pytest.mark.parametrize("module", ASSIGNMENTS, ids=lambda m: m.key)
 def test_release_has_no_leaks(module):
     """Is the student version free of solutions, hidden tests, mark schemes and outputs?"""
     master = read(ROOT / module.source_notebook)
@@ -98,7 +98,7 @@ def _comparable(nb):
              c.metadata.get("deletable")) for c in nb.cells]
 
 
-@pytest.mark.parametrize("module", AVAILABLE, ids=lambda m: m.key)
+@pytest.mark.parametrize("module", ASSIGNMENTS, ids=lambda m: m.key)
 def test_committed_release_equals_fresh_build(module, built_course):
     """Is release/ exactly what nbgrader generates from source/ (so nobody edited it by hand)?"""
     fresh_dir = built_course / "release" / module.key
@@ -117,7 +117,7 @@ def test_committed_release_equals_fresh_build(module, built_course):
 @pytest.fixture(scope="session")
 def autograded(built_course):
     """Autograde two bots for every assignment: the solutions and the untouched release."""
-    for module in AVAILABLE:
+    for module in ASSIGNMENTS:
         for student, folder in (("solution-bot", "source"), ("blank-bot", "release")):
             dest = built_course / "submitted" / student / module.key
             shutil.copytree(built_course / folder / module.key, dest, dirs_exist_ok=True)
@@ -126,7 +126,7 @@ def autograded(built_course):
     return built_course
 
 
-@pytest.mark.parametrize("module", AVAILABLE, ids=lambda m: m.key)
+@pytest.mark.parametrize("module", ASSIGNMENTS, ids=lambda m: m.key)
 def test_autograde_round_trip(module, autograded):
     """Do the solutions score full autograded marks and the untouched release 0?"""
     with Gradebook(f"sqlite:///{autograded / 'gradebook.db'}") as gb:

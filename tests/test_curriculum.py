@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import AVAILABLE, ROOT, grade_ids
+from conftest import ASSIGNMENTS, AVAILABLE, ROOT, grade_ids
 from spmcourse import curriculum, framework
 from spmcourse.notebooks import read
 
@@ -28,7 +28,7 @@ def test_module_files_exist_when_available(module):
         assert area in V2_NAMES, f"{module.key}: {area!r} is not a v2 framework sub-area"
 
 
-@pytest.mark.parametrize("module", AVAILABLE, ids=lambda m: m.key)
+@pytest.mark.parametrize("module", ASSIGNMENTS, ids=lambda m: m.key)
 def test_every_graded_cell_is_mapped(module):
     """Does the map list exactly the graded cells of the assignment, each with real sub-areas?"""
     nb = read(ROOT / module.source_notebook)

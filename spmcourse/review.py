@@ -1,0 +1,94 @@
+"""Where to review: the learner's weakest framework sub-areas, with the lesson sections to revisit.
+
+The evidence is what the learner has done: the latest graded attempt of each assignment (each graded cell's
+points count for the sub-areas ``curriculum.yml`` lists for it; a practice exam question counts for its bank
+question's sub-areas) and the last check of each quiz question (1 point, right or not). A sub-area's share is its
+points over its maximum; the weakest are those with the lowest share below 100 %. The sections to revisit are the
+``section`` headings of the bank's questions of that sub-area, those the learner got wrong first.
+The progress page (:mod:`spmcourse.progress`) shows :func:`markdown`: the sub-areas with links to the sections.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spmcourse import COURSE_ROOT, curriculum, questionbank, quiz, selfgrade
+
+
+@dataclass
+class Weak:
+    sub_area: str
+    got: float
+    of: float
+    sections: list[tuple[str, str]] = field(default_factory=list)  # (lesson key, heading)
+
+    @property
+    def share(self) -> float:
+        return self.got / self.of if self.of else 0.0
+
+
+def _points(root: Path) -> tuple[dict, dict, set[str]]:
+    got: dict[str, float] = defaultdict(float)
+    of: dict[str, float] = defaultdict(float)
+    wrong: set[str] = set()  # bank question ids answered wrong (quiz or exam)
+
+    def add(areas, score: float, top: float) -> None:
+        for area in areas:
+            got[area] += score
+            of[area] += top
+
+    bank = questionbank.by_id(questionbank.load(None, root))
+    history = selfgrade.load_history(root)
+    for a in curriculum.assignments(root):
+        graded = [x for x in history.get(a.key, []) if x.graded]
+        if not graded:
+            continue
+        paper = {}
+        if a.key == "12-practice-exam":
+            from spmcourse import exam
+
+            paper = exam.paper_questions(root)
+        for gid, cell in graded[-1].cells.items():
+            if cell.get("kind") != "auto" or not cell.get("max"):
+                continue
+            score, top = float(cell.get("score") or 0.0), float(cell["max"])
+            q = bank.get(paper.get(gid, ""))
+            add(q.sub_areas if q else a.areas_of(gid), score, top)
+            if q and score < top:
+                wrong.add(q.id)
+    for qid, answer in quiz.load_answers(root).items():
+        q = bank.get(qid)
+        if q:
+            add(q.sub_areas, 1.0 if answer["right"] else 0.0, 1.0)
+            if not answer["right"]:
+                wrong.add(qid)
+    return got, of, wrong
+
+
+def weakest(root: Path = COURSE_ROOT, n: int = 3, per_area: int = 2) -> list[Weak]:
+    """Up to ``n`` sub-areas below 100 %, weakest first, each with up to ``per_area`` sections to revisit."""
+    got, of, wrong = _points(Path(root))
+    bank = questionbank.load(None, root)
+    found = [Weak(a, got[a], of[a]) for a in of if of[a] and got[a] < of[a]]
+    found.sort(key=lambda w: (w.share, -w.of, w.sub_area))
+    for w in found[:n]:
+        questions = sorted(questionbank.for_sub_area(w.sub_area, bank), key=lambda q: (q.id not in wrong, q.id))
+        for q in questions:
+            if (q.key, q.section) not in w.sections and len(w.sections) < per_area:
+                w.sections.append((q.key, q.section))
+    return found[:n]
+
+
+def link(key: str, section: str, prefix: str = "") -> str:
+    """A markdown link to a lesson section; ``prefix`` is the path from the page to ``notebooks/``."""
+    return f"[{section}]({prefix}{key}.ipynb#{questionbank.anchor(section)})"
+
+
+def markdown(root: Path = COURSE_ROOT, prefix: str = "") -> str:
+    """The "where to review" lines, or "" when there is nothing to review yet."""
+    lines = [f"- **{w.sub_area}** ({w.got:g} of {w.of:g} points, {w.share:.0%}): revisit "
+             + ", ".join(link(k, s, prefix) + f" ({k[:2]})" for k, s in w.sections) for w in weakest(root)]
+    return ("**Where to review** (your weakest sub-areas, from your grades and quiz answers):\n\n"
+            + "\n".join(lines)) if lines else ""
+
