@@ -15,11 +15,11 @@ from spmcourse.errors import CourseError
 
 #: Modules that contribute subcommands, in the order ``--help`` lists them.
 COMMAND_MODULES = (
-    "spmcourse.lab",         # setup-lab, lab
-    "spmcourse.build",       # release, clean
-    "spmcourse.curriculum",  # nav
-    "spmcourse.workspace", "spmcourse.selfgrade", "spmcourse.progress",  # start, grade, progress (learner)
-    "spmcourse.cohort",      # grade-cohort (instructor)
+    "spmcourse.authoring.lab",         # setup-lab, lab
+    "spmcourse.authoring.build",       # release, clean
+    "spmcourse.authoring.curriculum",  # nav
+    "spmcourse.learner.workspace", "spmcourse.learner.selfgrade", "spmcourse.learner.progress",  # start, grade, progress (learner)
+    "spmcourse.grading.cohort",      # grade-cohort (instructor)
 )
 
 
