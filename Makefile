@@ -71,4 +71,4 @@ grade-cohort: $(STAMP)  ## Autograde every collected submission of assignment A 
 	$(BIN)/python -m spmcourse.cli grade-cohort $(A)
 
 bench: $(TSTAMP)  ## Benchmark notebooks, explorers and cohort grading; prints a table and a summary line
-	$(BIN)/python -m spmcourse.bench
+	$(BIN)/python tests/bench.py

@@ -6,7 +6,7 @@ are created here on demand and never committed.
 
 Every section below names a real nbgrader class and every option exists on it:
 ``tests/test_config.py`` proves it, because traitlets silently ignores a misspelt section. Loading this file also
-calls ``spmcourse.sandbox.install()``, which makes nbgrader start its kernels inside the sandbox (configuration
+calls ``spmcourse.grading.sandbox.install()``, which makes nbgrader start its kernels inside the sandbox (configuration
 alone cannot: nbgrader passes its kernel manager class as an argument); the sandbox's own limits are options of
 ``SandboxKernelManager``, given on the command line (``--SandboxKernelManager.wall_time=600``).
 """
@@ -44,15 +44,15 @@ c.ExecutePreprocessor.shutdown_kernel = "immediate"
 # Every kernel nbgrader starts (autograde, validate, the Validate button) runs in a bubblewrap sandbox: no network,
 # nothing of the course but the submission's own folder, limits on memory, processes and time (docs/sandbox.md).
 # Where bubblewrap cannot start, grading stops and says how to fix it; SPM_UNSANDBOXED=1 opts out explicitly.
-from spmcourse import sandbox  # noqa: E402
+from spmcourse.grading import sandbox  # noqa: E402
 
 sandbox.install()
 
 # Hidden tests run where the student's code cannot reach them: each test cell runs in a second, clean kernel
-# that receives the student's answers as plain data (spmcourse/isolation.py). A failing locked set-up cell is a
+# that receives the student's answers as plain data (spmcourse/grading/isolation.py). A failing locked set-up cell is a
 # grading failure, never a score of 0.
 c.Autograde.autograde_preprocessors = [
-    "spmcourse.isolation.IsolatedExecute",
+    "spmcourse.grading.isolation.IsolatedExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -60,11 +60,11 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
-# --- Files a submission leaves: refused links (spmcourse/safefiles.py, docs/sandbox.md) -------------------------
+# --- Files a submission leaves: refused links (spmcourse/grading/safefiles.py, docs/sandbox.md) -------------------------
 # A student folder that is a symbolic link, holds a notebook that is one, or contains links or special files, is
 # refused with a reason before nbgrader copies anything from it (autograde, generate_feedback). What a grading
 # kernel leaves in its folder is cleaned by the sandbox as soon as the kernel stops.
-from spmcourse import safefiles  # noqa: E402
+from spmcourse.grading import safefiles  # noqa: E402
 
 safefiles.install()
 # --- end of the block ----------------------------------------------------------------------------------------
@@ -94,20 +94,20 @@ c.Validator.validate_all = True
 # --- Self-study: no deadlines, so no late penalty ------------------------------------------------------------
 c.LateSubmissionPlugin.penalty_method = "none"
 
-# --- Feedback (spmcourse/feedback.py) -------------------------------------------------------------------------
+# --- Feedback (spmcourse/grading/feedback.py) -------------------------------------------------------------------------
 # Feedback shows each failed check's message, never a test cell's code (hidden tests included), and no mark scheme
 # or model answer. To show written questions' mark schemes and model answers in the feedback, add
 #     c.HideMarkScheme.show_in_feedback = True
 # nbgrader's default preprocessors (GetGrades, CSSHTMLHeaderPreprocessor) are kept, around the course's two.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "spmcourse.feedback.HideTestCode",
-    "spmcourse.feedback.HideMarkScheme",
+    "spmcourse.grading.feedback.HideTestCode",
+    "spmcourse.grading.feedback.HideMarkScheme",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 # The feedback folder gets the notebooks' HTML and nbgrader's two bookkeeping files only, copied without
 # following links (nbgrader's own copy follows them and copies every other file of the autograded folder).
-from spmcourse import feedback  # noqa: E402
+from spmcourse.grading import feedback  # noqa: E402
 
 feedback.install()
 # --- end of feedback ------------------------------------------------------------------------------------------

@@ -3,14 +3,15 @@
 Importing the package changes nothing: lessons call ``use_course_style()`` for plot styling, and load the
 case-study data through ``spmcourse.casedata``.
 
-Modules, one concern each:
+It has two halves (docs/architecture.md):
 
-- ``casedata``: the fictional case company's datasets (generate, load, data cards);
-- ``plots``: plot styling and small shared plot helpers;
-- ``checks``: the failure-message helpers that graded test cells call;
-- ``notebooks``: cleaning and authoring notebooks (outputs, kernelspec, nbgrader cell metadata);
-- ``curriculum``: the machine-readable curriculum map and the navigation generated from it;
-- ``cli``: the ``spm`` command line.
+- the course content, imported by lessons and hidden tests: ``casedata`` (the case company's data), ``checks``
+  (the messages test cells give), one module per product-management topic (``finance``, ``pricing``,
+  ``planning``, ...), and ``explorers`` (the lessons' interactive widgets);
+- the platform, which learners never import: ``grading`` (grading a class or one learner, sandboxed),
+  ``learner`` (workspace, self-grading, progress) and ``authoring`` (build, curriculum, lab, execution);
+
+plus a small base both use (``errors``, ``plots``, ``framework``) and ``cli``, the ``spm`` command.
 """
 from pathlib import Path
 

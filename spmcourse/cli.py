@@ -15,12 +15,14 @@ from spmcourse.errors import CourseError
 
 #: Modules that contribute subcommands, in the order ``--help`` lists them.
 COMMAND_MODULES = (
-    "spmcourse.lab",         # setup-lab, lab
-    "spmcourse.build",       # release, clean
-    "spmcourse.curriculum",  # nav
-    "spmcourse.workspace", "spmcourse.selfgrade", "spmcourse.progress",  # start, grade, progress (learner)
-    "spmcourse.cohort",      # grade-cohort (instructor)
-    "spmcourse.exam",        # exam (practice exam papers)
+    "spmcourse.authoring.lab",         # setup-lab, lab
+    "spmcourse.authoring.build",       # release, clean
+    "spmcourse.authoring.curriculum",  # nav
+    "spmcourse.learner.workspace",     # start
+    "spmcourse.learner.selfgrade",     # grade
+    "spmcourse.learner.progress",      # progress
+    "spmcourse.learner.exam",          # exam (practice exam papers)
+    "spmcourse.grading.cohort",        # grade-cohort (instructor)
 )
 
 

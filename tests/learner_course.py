@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from spmcourse import COURSE_ROOT, curriculum
-from spmcourse.build import generate_release
-from spmcourse.notebooks import code, md, new_notebook, read, readonly, solution, task, tests, write
-from spmcourse.selfgrade import ensure_tools_on_path
+from spmcourse import COURSE_ROOT
+from spmcourse.authoring import curriculum
+from spmcourse.authoring.build import generate_release
+from spmcourse.authoring.notebooks import code, md, new_notebook, read, readonly, solution, task, tests, write
+from spmcourse.authoring.lab import ensure_tools_on_path
 
 ensure_tools_on_path()  # nbgrader calls `alembic` when it creates a gradebook
 
@@ -66,7 +67,7 @@ def make_learner_course(dest: Path) -> Path:
 
 def prepare_grading(dest: Path) -> Path:
     """Generate the local grading course (``work/.grading``) once, so that copies of ``dest`` grade at once."""
-    from spmcourse.selfgrade import prepare_course
+    from spmcourse.learner.selfgrade import prepare_course
 
     prepare_course(ASSIGNMENT, dest)
     return dest

@@ -17,7 +17,7 @@ from nbgrader.validator import Validator
 from traitlets.config.loader import PyFileConfigLoader
 
 from conftest import ASSIGNMENTS, ROOT, execute, graded_cells, nbgrader
-from spmcourse.notebooks import read
+from spmcourse.authoring.notebooks import read
 
 pytestmark = pytest.mark.xdist_group("course")
 

@@ -43,7 +43,8 @@ from coursekit import course_template  # noqa: E402,F401  (pytest fixture)
 
 from nbgrader.api import Gradebook  # noqa: E402
 
-from spmcourse import grading, safefiles, sandbox  # noqa: E402
+from spmcourse import grading
+from spmcourse.grading import safefiles, sandbox  # noqa: E402
 
 pytestmark = [pytest.mark.xdist_group("attacks"),
               pytest.mark.skipif(os.geteuid() != 0 or not Path("/etc/shadow").exists(),

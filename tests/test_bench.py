@@ -12,7 +12,7 @@ SUMMARY = re.compile(r"^bench: course_exec_s=[\d.]+ max_notebook_s=[\d.]+ explor
 
 
 def test_smoke_benchmark_prints_the_summary_line():
-    result = subprocess.run([sys.executable, "-m", "spmcourse.bench", "--smoke"], cwd=ROOT, capture_output=True,
+    result = subprocess.run([sys.executable, str(ROOT / "tests" / "bench.py"), "--smoke"], cwd=ROOT, capture_output=True,
                             text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     lines = result.stdout.strip().splitlines()

@@ -2,7 +2,7 @@
 
 Each bot answers every question of module 00 wrongly and adds one cheat that worked while nbgrader ran the hidden
 tests in the student's own kernel (issue 12). The tests now run in a clean kernel on the answers as data
-(spmcourse/isolation.py), so every bot scores 0, while the solutions, answered with numpy and pandas types as a
+(spmcourse/grading/isolation.py), so every bot scores 0, while the solutions, answered with numpy and pandas types as a
 learner would, still score full marks. Graded through plain `nbgrader autograde` with the course's configuration.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from conftest import make_course, nbgrader
-from spmcourse.notebooks import read, write
+from spmcourse.authoring.notebooks import read, write
 
 pytestmark = pytest.mark.xdist_group("cheats")
 
@@ -85,7 +85,7 @@ def _submission(course, student: str, answers: dict[str, str], first_extra: str 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    from spmcourse.build import generate_release
+    from spmcourse.authoring.build import generate_release
 
     course = make_course(tmp_path_factory.mktemp("cheats"), [ASSIGNMENT])
     generate_release(ASSIGNMENT, root=course)

@@ -8,7 +8,8 @@ import pytest
 
 from conftest import ROOT, make_course
 from learner_course import course, learner_template  # noqa: F401 (fixtures)
-from spmcourse import build, cli
+from spmcourse.authoring import build
+from spmcourse import cli
 from spmcourse.errors import CourseError
 
 
@@ -55,7 +56,7 @@ def test_clean_check_changes_nothing(tmp_path, capsys):
     (a learner's saved outputs are theirs)."""
     import nbformat
 
-    from spmcourse.notebooks import code, new_notebook, write
+    from spmcourse.authoring.notebooks import code, new_notebook, write
 
     course = tmp_path / "course"
     (course / "notebooks").mkdir(parents=True)
@@ -74,7 +75,7 @@ def test_clean_check_changes_nothing(tmp_path, capsys):
 def test_a_file_system_refusal_is_a_message_not_a_traceback(course, monkeypatch, capsys):
     """A file where the course keeps its state folder (work/.course): `spm start` says what is in the way."""
     from learner_course import ASSIGNMENT
-    from spmcourse import workspace
+    from spmcourse.learner import workspace
 
     monkeypatch.setattr(workspace, "COURSE_ROOT", course)
     (course / "work" / ".course").write_text("not a folder")
@@ -89,7 +90,7 @@ def test_lab_announces_the_port_it_really_uses():
     free one and tells JupyterLab not to move elsewhere."""
     import socket
 
-    from spmcourse.lab import free_port, lab_command
+    from spmcourse.authoring.lab import free_port, lab_command
 
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -12,7 +12,8 @@ sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "course"))
 import coursekit as kit  # noqa: E402
 from coursekit import course_template, make_course  # noqa: E402,F401  (pytest fixtures)
 
-from spmcourse import cli, cohort  # noqa: E402
+from spmcourse import cli
+from spmcourse.grading import cohort  # noqa: E402
 from spmcourse.grading import Outcome  # noqa: E402
 
 A = kit.ASSIGNMENT

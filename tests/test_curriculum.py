@@ -4,8 +4,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import ASSIGNMENTS, AVAILABLE, ROOT, grade_ids
-from spmcourse import curriculum, framework
-from spmcourse.notebooks import read
+from spmcourse.authoring import curriculum
+from spmcourse import framework
+from spmcourse.authoring.notebooks import read
 
 V2_NAMES = set(framework.sub_areas()["sub_area"])
 PLAN_NUMBERS = [f"{n:02d}" for n in range(13)]

@@ -16,7 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from learner_course import ASSIGNMENT, NOTEBOOK, RIGHT, answer, course, learner_template  # noqa: F401 (fixtures)
-from spmcourse import cli, progress, selfgrade, workspace
+from spmcourse import cli
+from spmcourse.learner import progress, selfgrade, workspace
 
 matplotlib.use("Agg")
 

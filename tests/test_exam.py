@@ -1,4 +1,4 @@
-"""The practice exam (spmcourse/exam.py): the draw, the committed master, and a drawn paper graded end to end.
+"""The practice exam (spmcourse/learner/exam.py): the draw, the committed master, and a drawn paper graded end to end.
 
 The end-to-end test draws a paper from a made-up bank (6 questions per module, in a temporary course), answers
 some questions right and some wrong, grades it with the real self-grading path (nbgrader, clean kernels) and
@@ -15,10 +15,11 @@ import yaml
 
 from conftest import ROOT
 from learner_course import answer
-from spmcourse import curriculum, exam, selfgrade
-from spmcourse import questionbank as qb
+from spmcourse.authoring import curriculum
+from spmcourse.learner import exam, selfgrade
+from spmcourse.authoring import questionbank as qb
 from spmcourse.errors import CourseError
-from spmcourse.notebooks import dumps, read
+from spmcourse.authoring.notebooks import dumps, read
 
 pytestmark = pytest.mark.xdist_group("exam")
 MODULES = [m for m in curriculum.modules() if "01" <= m.number <= "11"]

@@ -200,7 +200,7 @@ def test_the_course_grading_command_writes_the_same_feedback(make_fixture_course
 
 def test_test_code_printed_by_the_students_code_is_not_shown(make_fixture_course):
     """A hook in the student's kernel that prints every cell's source used to carry the test code into the
-    outputs. The tests now run in a clean kernel of their own (spmcourse/isolation.py), so the hook never sees
+    outputs. The tests now run in a clean kernel of their own (spmcourse/grading/isolation.py), so the hook never sees
     them; and the feedback shows no test code either way."""
     course = make_fixture_course()
     leaky = {

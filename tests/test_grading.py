@@ -1,4 +1,4 @@
-"""The grading core (spmcourse/grading.py) with real nbgrader, real kernels and a real gradebook.
+"""The grading core (spmcourse/grading/run.py) with real nbgrader, real kernels and a real gradebook.
 
 Every test builds its own course in tmp_path from tests/fixtures/course (see coursekit.py).
 """
@@ -18,7 +18,7 @@ from coursekit import course_template, make_course  # noqa: E402,F401  (pytest f
 
 from nbgrader.api import Grade, Gradebook, MissingEntry  # noqa: E402
 
-from spmcourse import grading  # noqa: E402
+from spmcourse.grading import run as grading  # noqa: E402
 from spmcourse.errors import CourseError  # noqa: E402
 
 A = kit.ASSIGNMENT

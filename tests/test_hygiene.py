@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from conftest import ROOT
-from spmcourse.notebooks import clean_notebook, dumps, read, tracked_notebooks
+from spmcourse.authoring.notebooks import clean_notebook, dumps, read, tracked_notebooks
 
 NOTEBOOKS = tracked_notebooks(ROOT)
 

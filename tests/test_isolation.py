@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spmcourse.answers import AnswerNotData, decode, encode, rebuild
-from spmcourse.isolation import answer_names, setup_cells
+from spmcourse.grading.answers import AnswerNotData, decode, encode, rebuild
+from spmcourse.grading.isolation import answer_names, setup_cells
 
 
 def round_trip(value):
@@ -126,7 +126,7 @@ def test_answer_names_are_what_the_test_reads_and_nothing_it_defines():
 
 
 def test_setup_cells_are_the_locked_code_cells_before_the_first_answer():
-    from spmcourse.notebooks import read
+    from spmcourse.authoring.notebooks import read
     from conftest import ROOT
 
     nb = read(ROOT / "source" / "05-business-case-and-pricing" / "05-exercises.ipynb")

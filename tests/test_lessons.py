@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import AVAILABLE, ROOT, execute
-from spmcourse.notebooks import read
+from spmcourse.authoring.notebooks import read
 
 PAGES = [ROOT / m.lesson for m in AVAILABLE] + sorted(
     p for p in (ROOT / "notebooks").glob("*.ipynb") if p.name in ("welcome.ipynb", "progress.ipynb"))

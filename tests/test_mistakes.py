@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from conftest import AVAILABLE, ROOT, execute, graded_cells
-from spmcourse.notebooks import read
+from spmcourse.authoring.notebooks import read
 
 MISTAKES_DIR = Path(__file__).parent / "mistakes"
 

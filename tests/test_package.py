@@ -28,7 +28,7 @@ DOCUMENTED = {"spmcourse.checks", "spmcourse.framework", "spmcourse.plots", "spm
               "spmcourse.explorers.cohorts", "spmcourse.explorers.experiment", "spmcourse.positioning",
               "spmcourse.delivery", "spmcourse.sourcing", "spmcourse.ecosystem", "spmcourse.explorers.tco",
               "spmcourse.explorers.ahp", "spmcourse.saas_metrics", "spmcourse.risk", "spmcourse.licensing",
-              "spmcourse.explorers.saas_metrics", "spmcourse.explorers.monte_carlo", "spmcourse.isolation",
+              "spmcourse.explorers.saas_metrics", "spmcourse.explorers.monte_carlo", "spmcourse.grading.isolation",
               "spmcourse.kano", "spmcourse.requirements_quality", "spmcourse.explorers.kano",
               "spmcourse.explorers.requirement_checker", "spmcourse.marketing", "spmcourse.sales", "spmcourse.crm",
               "spmcourse.casedata_go_to_market", "spmcourse.explorers.attribution", "spmcourse.explorers.pipeline",

@@ -7,8 +7,9 @@ import matplotlib
 from learner_course import (  # noqa: F401 (fixtures)
     ASSIGNMENT, FIRST, NOTEBOOK, RIGHT, WRONG, answer, course, learner_template,
 )
-from spmcourse import cli, progress, selfgrade, workspace
-from spmcourse.selfgrade import Attempt
+from spmcourse import cli
+from spmcourse.learner import progress, selfgrade, workspace
+from spmcourse.learner.selfgrade import Attempt
 
 matplotlib.use("Agg")
 

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from spmcourse import COURSE_ROOT, curriculum, framework
-from spmcourse import questionbank as qb
+from spmcourse import COURSE_ROOT, framework
+from spmcourse.authoring import curriculum
+from spmcourse.authoring import questionbank as qb
 
 FIXTURE = Path(__file__).parent / "fixtures" / "questions"
 BANK_FILES = qb.files()

@@ -1,4 +1,4 @@
-"""The lessons' quiz (spmcourse/quiz.py): right and wrong answers explained, a score, answers kept in the workspace.
+"""The lessons' quiz (spmcourse/learner/quiz.py): right and wrong answers explained, a score, answers kept in the workspace.
 
 The widgets are real ipywidgets driven through their own API (values set, buttons clicked); the browser test
 (tests/browser/test_quiz_browser.py) answers a quiz in JupyterLab.
@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from spmcourse import curriculum, quiz, workspace
-from spmcourse.notebooks import read
+from spmcourse.authoring import curriculum
+from spmcourse.learner import quiz, workspace
+from spmcourse.authoring.notebooks import read
 
 FIXTURE = Path(__file__).parent / "fixtures" / "questions"
 

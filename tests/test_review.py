@@ -1,4 +1,4 @@
-"""Where to review (spmcourse/review.py) on the progress page: the weakest sub-areas from grades and quiz answers."""
+"""Where to review (spmcourse/learner/review.py) on the progress page: the weakest sub-areas from grades and quiz answers."""
 from __future__ import annotations
 
 import shutil
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from spmcourse import progress, quiz, review, selfgrade
+from spmcourse.learner import progress, quiz, review, selfgrade
 
 FIXTURE = Path(__file__).parent / "fixtures" / "questions"
 LESSON = "05-business-case-and-pricing"

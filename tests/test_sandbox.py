@@ -29,8 +29,8 @@ from nbgrader.api import Gradebook
 from traitlets.config.loader import PyFileConfigLoader
 
 from conftest import ROOT
-from spmcourse import notebooks as nbk
-from spmcourse import sandbox
+from spmcourse.authoring import notebooks as nbk
+from spmcourse.grading import sandbox
 
 pytestmark = pytest.mark.xdist_group("sandbox")
 

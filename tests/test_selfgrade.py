@@ -10,9 +10,10 @@ import pytest
 from learner_course import (  # noqa: F401 (fixtures)
     ASSIGNMENT, AUTO_MAX, NOTEBOOK, RIGHT, WRITTEN_MAX, WRONG, answer, course, learner_template, tree_snapshot,
 )
-from spmcourse import cli, progress, selfgrade, workspace
+from spmcourse import cli
+from spmcourse.learner import progress, selfgrade, workspace
 from spmcourse.errors import CourseError
-from spmcourse.notebooks import read, write
+from spmcourse.authoring.notebooks import read, write
 
 #: What the hidden tests of the tiny assignment look like, and a line of its mark scheme: never shown too early.
 HIDDEN_CODE = ("BEGIN HIDDEN", "total == 5", "doubled == [8, 42]", "assert ", "Traceback")

@@ -9,9 +9,10 @@ import sys
 import pytest
 
 from learner_course import ASSIGNMENT, FIRST, NOTEBOOK, RIGHT, answer, course, learner_template, tree_snapshot  # noqa: F401
-from spmcourse import cli, workspace
+from spmcourse import cli
+from spmcourse.learner import workspace
 from spmcourse.errors import CourseError
-from spmcourse.notebooks import read, write
+from spmcourse.authoring.notebooks import read, write
 
 
 def test_start_copies_the_release_and_records_its_version(course):

@@ -4,7 +4,7 @@
   ``work/``) into a temporary folder, and JupyterLab and its kernels import the copy's ``spmcourse``
   (``PYTHONPATH``): the tests never touch the real ``work/``. If the copy has no assignment for the first module
   yet, a small stand-in is generated into the copy.
-- One JupyterLab server per session (``spmcourse.lab.lab_command`` and ``lab_env``, on a free port of
+- One JupyterLab server per session (``spmcourse.authoring.lab.lab_command`` and ``lab_env``, on a free port of
   127.0.0.1, with a token), with its own settings, workspaces and runtime folders.
 - Debian's Chromium driven by the ``playwright`` pip package (never ``playwright install``).
 - A failing test leaves a screenshot in ``tests/artifacts/``; ``SPM_SCREENSHOTS=1`` also writes the learner
@@ -27,10 +27,11 @@ from pathlib import Path
 
 import pytest
 
-from spmcourse import COURSE_ROOT, curriculum
-from spmcourse.build import generate_release
-from spmcourse.lab import install_overrides, lab_command, lab_env
-from spmcourse.notebooks import write
+from spmcourse import COURSE_ROOT
+from spmcourse.authoring import curriculum
+from spmcourse.authoring.build import generate_release
+from spmcourse.authoring.lab import install_overrides, lab_command, lab_env
+from spmcourse.authoring.notebooks import write
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from learner_course import tiny_assignment  # noqa: E402

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from learner_course import answer
-from spmcourse import exam
-from spmcourse.notebooks import read
+from spmcourse.learner import exam
+from spmcourse.authoring.notebooks import read
 
 from .test_learner_journey import ACTIVE, run_all, wait_kernel_idle
 

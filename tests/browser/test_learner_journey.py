@@ -9,7 +9,7 @@ import time
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from spmcourse.notebooks import read
+from spmcourse.authoring.notebooks import read
 
 from .conftest import SCREENSHOTS, doc_screenshot
 
@@ -206,7 +206,7 @@ def test_start_validate_and_grade_from_jupyterlab(lab, page):
 
 
 def _other_lessons():
-    from spmcourse import curriculum
+    from spmcourse.authoring import curriculum
     return [m for m in curriculum.available_modules()][1:]
 
 

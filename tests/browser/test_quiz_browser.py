@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from spmcourse.notebooks import code, new_notebook, write
+from spmcourse.authoring.notebooks import code, new_notebook, write
 
 from .test_learner_journey import ACTIVE, run_all, wait_kernel_idle
 
@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 def test_a_quiz_answered_right_and_wrong(lab, page):
     root = lab.course.root
-    write(new_notebook([code("from pathlib import Path\nfrom spmcourse.quiz import build_quiz\n\n"
+    write(new_notebook([code("from pathlib import Path\nfrom spmcourse.learner.quiz import build_quiz\n\n"
                              "build_quiz('05', bank=Path('../tests/fixtures/questions'))")]),
           root / "notebooks" / "quiz-check.ipynb")
     lab.open(page, "notebooks/quiz-check.ipynb")

@@ -61,6 +61,11 @@ def path_with_tools(path: str) -> str:
     return path if bindir in parts else os.pathsep.join([bindir, *parts])
 
 
+def ensure_tools_on_path() -> None:
+    """Put this environment's ``bin`` folder on this process's own ``PATH`` (see :func:`path_with_tools`)."""
+    os.environ["PATH"] = path_with_tools(os.environ.get("PATH", ""))
+
+
 def lab_env(base: dict | None = None) -> dict:
     """The environment for JupyterLab: this environment's Jupyter paths first, and its ``bin`` folder on ``PATH``
     (kernels and terminals then find ``spm`` and ``nbgrader``, and nbgrader finds ``alembic``)."""

@@ -2,7 +2,7 @@
 
 For every module of the curriculum: its status (coming, not started, in progress, submitted), the latest and the
 best score of the learner's self-gradings, and what to do next. The data comes from the workspace record
-(:mod:`spmcourse.workspace`) and the grade history (:mod:`spmcourse.selfgrade`); nothing here writes anything.
+(:mod:`spmcourse.learner.workspace`) and the grade history (:mod:`spmcourse.learner.selfgrade`); nothing here writes anything.
 
 Three layers, as for every explorer in the course: :func:`module_progress` returns plain data,
 :func:`plot_scores` draws it, and :func:`build_progress_view` wires an ipywidgets view with Start and Grade
@@ -14,8 +14,10 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
-from spmcourse import COURSE_ROOT, curriculum, review, selfgrade, workspace
-from spmcourse.selfgrade import Attempt
+from spmcourse import COURSE_ROOT
+from spmcourse.authoring import curriculum
+from spmcourse.learner import review, selfgrade, workspace
+from spmcourse.learner.selfgrade import Attempt
 
 COMING, NOT_STARTED, IN_PROGRESS, SUBMITTED = "coming", "not started", "in progress", "submitted"
 
@@ -173,7 +175,7 @@ def build_progress_view(root: Path = COURSE_ROOT, *, link_prefix: str = "../"):
     """Per-module rows with Start and Grade buttons, an output area and a score plot; returns the container.
 
     ``link_prefix`` is the path from the notebook showing the view to the course folder (for feedback links).
-    Button handlers call :func:`spmcourse.workspace.start` and :func:`spmcourse.selfgrade.grade`; their report
+    Button handlers call :func:`spmcourse.learner.workspace.start` and :func:`spmcourse.learner.selfgrade.grade`; their report
     appears in the output area as markdown, with links that open in JupyterLab.
     """
     import ipywidgets as widgets

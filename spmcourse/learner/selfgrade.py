@@ -14,7 +14,7 @@ autogrades it against the hidden tests and writes the feedback HTML. Then:
   assess their text; an unanswered question's mark scheme stays hidden until it is answered.
 
 The learner's notebooks and the state files are checked before they are read (:func:`notebook_cells`,
-:func:`spmcourse.workspace.read_state`): a damaged notebook is a failed attempt with what to do, a damaged state
+:func:`spmcourse.learner.workspace.read_state`): a damaged notebook is a failed attempt with what to do, a damaged state
 file is set aside under a dated name.
 
 A grading that fails (a missing notebook, broken JSON, a dead kernel, a time-out) is reported and recorded as
@@ -33,11 +33,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from spmcourse import COURSE_ROOT
-from spmcourse.build import generate_release
+from spmcourse.authoring.build import generate_release
 from spmcourse.errors import CourseError
-from spmcourse.lab import path_with_tools
-from spmcourse.notebooks import read
-from spmcourse.workspace import (
+from spmcourse.authoring.lab import ensure_tools_on_path
+from spmcourse.authoring.notebooks import read
+from spmcourse.learner.workspace import (
     assignment_dir, display_path, file_hash, is_started, notebook_names, now, read_state, resolve, set_aside,
     shape_problem, state_dir, tree_files, workspace, write_json,
 )
@@ -45,11 +45,6 @@ from spmcourse.workspace import (
 STUDENT = "me"
 HISTORY_FILE = "grades.json"
 MARK_SCHEME = re.compile(r"=== BEGIN MARK SCHEME ===(.*?)=== END MARK SCHEME ===", re.S)
-
-
-def ensure_tools_on_path() -> None:
-    """Put this environment's ``bin`` folder on this process's ``PATH`` (for nbgrader's ``alembic``)."""
-    os.environ["PATH"] = path_with_tools(os.environ.get("PATH", ""))
 
 
 def grading_root(root: Path = COURSE_ROOT) -> Path:
@@ -87,7 +82,7 @@ c.Exchange.root = str(_here / "exchange")
 
 def prepare_course(assignment: str, root: Path = COURSE_ROOT) -> Path:
     """Make ``work/.grading/`` a course with ``assignment`` generated into its gradebook (skipped if current)."""
-    from spmcourse import exam  # a practice exam paper drawn by the learner is graded against its own master
+    from spmcourse.learner import exam  # a practice exam paper drawn by the learner is graded against its own master
 
     root = Path(root)
     source = exam.source_folder(assignment, root)
@@ -481,7 +476,7 @@ def grade(name: str, root: Path = COURSE_ROOT, *, timeout: float | None = None, 
         if schemes:
             scheme_file.parent.mkdir(parents=True, exist_ok=True)
             scheme_file.write_text(schemes, encoding="utf-8")
-        from spmcourse import exam
+        from spmcourse.learner import exam
 
         exam.write_review(attempt, root)  # the practice exam's score per chapter and sub-area, and explanations
     return attempt

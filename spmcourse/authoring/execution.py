@@ -17,31 +17,14 @@ import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from queue import Empty
 
 import nbformat
 from nbclient import NotebookClient
 from traitlets.config import Config
 
+from spmcourse.grading import compat
+
 POLL_SLICE_S = 0.25
-
-
-def _sliced_get_msg(channel, slice_s: float = POLL_SLICE_S) -> None:
-    """Make ``channel.get_msg(timeout)`` poll in slices of ``slice_s`` seconds until ``timeout``."""
-    original = channel.get_msg
-
-    async def get_msg(timeout: float | None = None):
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while True:
-            remaining = None if deadline is None else deadline - time.monotonic()
-            wait = slice_s if remaining is None else max(0.0, min(slice_s, remaining))
-            try:
-                return await original(timeout=wait)
-            except Empty:
-                if remaining is not None and remaining <= slice_s:
-                    raise
-
-    channel.get_msg = get_msg
 
 
 class CourseNotebookClient(NotebookClient):
@@ -49,7 +32,7 @@ class CourseNotebookClient(NotebookClient):
 
     async def async_start_new_kernel_client(self):
         kc = await super().async_start_new_kernel_client()
-        _sliced_get_msg(kc.shell_channel)
+        compat.poll_in_slices(kc.shell_channel, POLL_SLICE_S)
         return kc
 
 

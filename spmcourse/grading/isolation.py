@@ -37,8 +37,8 @@ import time
 
 from nbclient.exceptions import DeadKernelError
 
-from spmcourse import safefiles
-from spmcourse.answers import ANSWERS_MIME
+from spmcourse.grading import compat, safefiles
+from spmcourse.grading.answers import ANSWERS_MIME
 
 #: The clean kernel's working folder starts with this (then the owner's tag, see safefiles.scratch_folder).
 WORKDIR_PREFIX = "spm-tests-"
@@ -193,7 +193,7 @@ class _CleanKernel:
 
     def shutdown(self) -> None:
         try:
-            self.client._cleanup_kernel()
+            compat.cleanup_kernel(self.client)
         except Exception:  # noqa: BLE001 (shutting down a kernel that is gone already)
             pass
         shutil.rmtree(self.workdir, ignore_errors=True)
@@ -299,7 +299,7 @@ class IsolatedExecute(_execute_base()):
         payload = json.dumps({n: {"missing": True} for n in names})
         if names:
             probe = nbformat.v4.new_code_cell(
-                f"__import__('spmcourse.answers', fromlist=['capture']).capture({names!r}, globals())")
+                f"__import__('spmcourse.grading.answers', fromlist=['capture']).capture({names!r}, globals())")
             limit = self.timeout
             self.timeout = max(limit or 0, PROBE_TIMEOUT)  # reading big answers on a busy machine takes time
             try:
@@ -330,7 +330,7 @@ class IsolatedExecute(_execute_base()):
             self._clean = self._prepare_clean(self.nb)
             self._tests_ready = True
         injected = self._clean.run(
-            f"__import__('spmcourse.answers', fromlist=['rebuild']).rebuild({payload!r}, globals())",
+            f"__import__('spmcourse.grading.answers', fromlist=['rebuild']).rebuild({payload!r}, globals())",
             timeout=SETUP_TIMEOUT)
         if _error_of(injected):
             return [o for o in injected.outputs if o.get("output_type") == "error"]

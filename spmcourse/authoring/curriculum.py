@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 
 from spmcourse import COURSE_ROOT, framework
-from spmcourse.notebooks import read, write
+from spmcourse.authoring.notebooks import read, write
 
 MAP_FILE = "curriculum.yml"
 NAV_SENTINEL = "<!-- nav -->"

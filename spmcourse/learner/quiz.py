@@ -4,8 +4,8 @@
 (several), and a **Check** button that says right or wrong and explains every option; a score line at the end
 counts the questions checked right. Each checked answer is kept in the learner's workspace,
 ``work/.course/quiz.json`` (question id -> the letters chosen, right or not, when), read back when the quiz is
-shown again and by the progress page (:mod:`spmcourse.progress`) to find the sub-areas to review. A damaged file is
-set aside like every state file (:func:`spmcourse.workspace.read_state`).
+shown again and by the progress page (:mod:`spmcourse.learner.progress`) to find the sub-areas to review. A damaged file is
+set aside like every state file (:func:`spmcourse.learner.workspace.read_state`).
 
 Three layers, as for the explorers: :func:`load_answers` / :func:`record` are plain data, :func:`feedback_html`
 formats one check, and :func:`build_quiz` wires the widgets.
@@ -15,7 +15,9 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from spmcourse import COURSE_ROOT, questionbank, workspace
+from spmcourse import COURSE_ROOT
+from spmcourse.authoring import questionbank
+from spmcourse.learner import workspace
 
 QUIZ_FILE = "quiz.json"
 SHAPE = {"answers": {"*": {"chosen": ["str"], "right": "bool", "at?": "str"}}}
@@ -120,4 +122,4 @@ def show_quiz(module: str, root: Path = COURSE_ROOT):
 
 def lesson_cell(number: str) -> str:
     """The code cell each lesson's "Check yourself" section holds."""
-    return f"from spmcourse.quiz import show_quiz\n\nshow_quiz(\"{number}\")"
+    return f"from spmcourse.learner.quiz import show_quiz\n\nshow_quiz(\"{number}\")"

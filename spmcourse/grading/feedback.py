@@ -30,6 +30,8 @@ from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool
 
+from spmcourse.grading import compat
+
 BEGIN_MARK_SCHEME = "BEGIN MARK SCHEME"
 END_MARK_SCHEME = "END MARK SCHEME"
 
@@ -146,8 +148,8 @@ def _copy_small_regular_file(src: Path, dest: Path, limit: int) -> str:
 
 def init_feedback_folder(converter, assignment_id: str, student_id: str) -> None:
     """Replacement for ``GenerateFeedback.init_assignment``: see the module docstring."""
-    source = Path(converter._format_source(assignment_id, student_id))
-    dest = Path(converter._format_dest(assignment_id, student_id))
+    source = Path(compat.submission_folder(converter, assignment_id, student_id))
+    dest = Path(compat.output_folder(converter, assignment_id, student_id))
     for folder in (source.parent, source):
         if folder.is_symlink():
             raise FeedbackRefused(f"{folder} is a symbolic link, not the autograded folder: no feedback is made "
@@ -176,4 +178,4 @@ def install() -> None:
     """
     from nbgrader.converters import GenerateFeedback
 
-    GenerateFeedback.init_assignment = init_feedback_folder
+    compat.replace_init_assignment(GenerateFeedback, init_feedback_folder)

@@ -14,7 +14,7 @@ The last line printed is one machine-readable summary::
 
     bench: course_exec_s=... max_notebook_s=... explorer_p50_ms=... grading_speedup=... grading_overhead=... peak_rss_mb=...
 
-``python -m spmcourse.bench --smoke`` runs a tiny version (the test suite checks that it works, not its timings).
+``python tests/bench.py --smoke`` runs a tiny version (the test suite checks that it works, not its timings).
 """
 from __future__ import annotations
 
@@ -38,9 +38,10 @@ import nbformat
 import psutil
 import yaml
 
-from spmcourse import COURSE_ROOT, curriculum
-from spmcourse.execution import execute_notebook
-from spmcourse.notebooks import read
+from spmcourse import COURSE_ROOT
+from spmcourse.authoring import curriculum
+from spmcourse.authoring.execution import execute_notebook
+from spmcourse.authoring.notebooks import read
 
 
 # --- Notebooks ------------------------------------------------------------------------------------------------
@@ -211,7 +212,7 @@ def _gradebook_scores(course: Path, assignment: str) -> dict[str, float]:
 
 
 def _new_course(base: Path, module) -> Path:
-    from spmcourse.build import generate_release
+    from spmcourse.authoring.build import generate_release
 
     course = base / "course"
     course.mkdir(parents=True)
@@ -241,9 +242,9 @@ def grading_benchmark(module, size: int, jobs: int | None = None) -> dict:
     execution is measured half before and half after the grading runs, so that a machine getting busier or
     quieter during the benchmark moves both sides.
     """
-    from spmcourse import sandbox
+    from spmcourse.grading import sandbox
     from spmcourse.grading import cpu_count, default_jobs, grade_submissions
-    from spmcourse.lab import path_with_tools
+    from spmcourse.authoring.lab import path_with_tools
 
     jobs = jobs or default_jobs()
     cpus = cpu_count()
@@ -353,7 +354,7 @@ def run(smoke: bool = False, class_size: int = 40, jobs: int | None = None) -> d
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m spmcourse.bench", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python tests/bench.py", description=__doc__.split("\n")[0])
     parser.add_argument("--smoke", action="store_true", help="a tiny run that checks the benchmark works")
     parser.add_argument("--class-size", type=int, default=40)
     parser.add_argument("--jobs", type=int, default=None,

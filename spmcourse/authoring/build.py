@@ -12,8 +12,8 @@ from pathlib import Path
 
 from spmcourse import COURSE_ROOT
 from spmcourse.errors import CourseError
-from spmcourse.lab import path_with_tools
-from spmcourse.notebooks import clean_file, clean_tree
+from spmcourse.authoring.lab import path_with_tools
+from spmcourse.authoring.notebooks import clean_file, clean_tree
 
 
 def assignments(root: Path = COURSE_ROOT) -> list[str]:

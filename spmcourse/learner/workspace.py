@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from spmcourse import COURSE_ROOT, curriculum
+from spmcourse import COURSE_ROOT
+from spmcourse.authoring import curriculum
 from spmcourse.errors import CourseError
 
 STATE_FILE = "workspace.json"

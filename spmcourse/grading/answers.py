@@ -2,7 +2,7 @@
 
 Runs inside kernels (the student's and the clean one), so it imports nothing heavy: only the standard library,
 and numpy and pandas when a value needs them. :func:`capture` describes the named answers as JSON of exact types
-and displays it; :func:`rebuild` turns that JSON back into values. ``spmcourse.isolation`` (the grader's side)
+and displays it; :func:`rebuild` turns that JSON back into values. ``spmcourse.grading.isolation`` (the grader's side)
 explains the design.
 """
 from __future__ import annotations

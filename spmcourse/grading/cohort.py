@@ -3,7 +3,7 @@
 Prints one row per student (graded / failed with the reason / timed out, and the score), writes a CSV in which a
 failed grading is marked ``failed`` with an empty score (never 0), and exits 1 if any grading failed, 2 on bad
 arguments. Safe to run again: it regrades, and manual grades entered in the formgrader in between are kept.
-The work is done by :mod:`spmcourse.grading`.
+The work is done by :mod:`spmcourse.grading.run`.
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def check_arguments(course_root: Path, assignment: str, students: list[str] | No
     """Raise :class:`CourseError` (exit 2) for an unknown assignment or a student without a submission."""
     from nbgrader.api import Gradebook
 
-    from spmcourse import grading
+    from spmcourse.grading import run as grading
 
     if not (course_root / "nbgrader_config.py").is_file():
         raise CourseError(f"{course_root} is not a course folder (it has no nbgrader_config.py); "
@@ -110,14 +110,15 @@ def write_log(outcomes, path: Path) -> Path:
 
 def _grade_cohort(args) -> int:
     sys.modules.setdefault("rfc3987_syntax", None)  # see grading._worker_main: 2 s of import for nothing
-    from spmcourse import grading
+    from spmcourse.authoring.lab import ensure_tools_on_path
+    from spmcourse.grading import run as grading
 
     if args.jobs is not None and args.jobs < 1:
         raise CourseError("--jobs must be at least 1")
     if args.timeout is not None and args.timeout <= 0:
         raise CourseError("--timeout must be a positive number of seconds")
     course_root = Path(args.course_root).resolve() if args.course_root else default_course_root()
-    grading._ensure_tools_on_path()
+    ensure_tools_on_path()
     check_arguments(course_root, args.assignment, args.student)
 
     started = time.monotonic()

@@ -5,7 +5,7 @@ points count for the sub-areas ``curriculum.yml`` lists for it; a practice exam 
 question's sub-areas) and the last check of each quiz question (1 point, right or not). A sub-area's share is its
 points over its maximum; the weakest are those with the lowest share below 100 %. The sections to revisit are the
 ``section`` headings of the bank's questions of that sub-area, those the learner got wrong first.
-The progress page (:mod:`spmcourse.progress`) shows :func:`markdown`: the sub-areas with links to the sections.
+The progress page (:mod:`spmcourse.learner.progress`) shows :func:`markdown`: the sub-areas with links to the sections.
 """
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from spmcourse import COURSE_ROOT, curriculum, questionbank, quiz, selfgrade
+from spmcourse import COURSE_ROOT
+from spmcourse.authoring import curriculum, questionbank
+from spmcourse.learner import quiz, selfgrade
 
 
 @dataclass
@@ -46,7 +48,7 @@ def _points(root: Path) -> tuple[dict, dict, set[str]]:
             continue
         paper = {}
         if a.key == "12-practice-exam":
-            from spmcourse import exam
+            from spmcourse.learner import exam
 
             paper = exam.paper_questions(root)
         for gid, cell in graded[-1].cells.items():

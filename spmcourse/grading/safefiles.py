@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
+from spmcourse.grading import compat
+
 #: Most entries (files and folders) a working folder may gain, and a copy may take.
 MAX_FILES = 1000
 #: Deepest folder nesting kept (deeper folders are removed or not copied).
@@ -464,8 +466,8 @@ def scratch_folder(prefix: str, parent: str | Path | None = None, kind: str = ""
 def refusal(converter, assignment_id: str, student_id: str) -> str:
     """Why nbgrader must not process this student's folder (a link, or links inside it); "" if it may."""
     cd = converter.coursedir
-    folder = Path(converter._format_source(assignment_id, student_id))
-    base = Path(cd.format_path(converter._input_directory, ".", "."))
+    folder = Path(compat.submission_folder(converter, assignment_id, student_id))
+    base = Path(compat.input_root(converter))
     link = linked_part(base, folder)
     if link is None:
         link = next((Path(nb) for nb in converter.notebooks if Path(nb).is_symlink()), None)
@@ -481,20 +483,6 @@ def refusal(converter, assignment_id: str, student_id: str) -> str:
     return ""
 
 
-def _checked(original):
-    def init_assignment(self, assignment_id: str, student_id: str) -> None:
-        from nbgrader.converters.base import NbGraderException
-
-        reason = refusal(self, assignment_id, student_id)
-        if reason:
-            self.log.error(reason)
-            raise NbGraderException(reason)
-        return original(self, assignment_id, student_id)
-
-    init_assignment.spm_checked = True
-    return init_assignment
-
-
 def install() -> None:
     """Make nbgrader's ``Autograde`` and ``GenerateFeedback`` refuse, with a reason, a student folder that is a
     symbolic link, holds a notebook that is one, or contains links or special files.
@@ -506,7 +494,4 @@ def install() -> None:
     """
     from nbgrader.converters import Autograde, GenerateFeedback
 
-    for cls in (Autograde, GenerateFeedback):
-        current = cls.__dict__.get("init_assignment") or cls.init_assignment
-        if not getattr(current, "spm_checked", False):
-            cls.init_assignment = _checked(current)
+    compat.check_before_copy((Autograde, GenerateFeedback), refusal)

@@ -53,7 +53,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from spmcourse import safefiles
+from spmcourse.authoring.lab import ensure_tools_on_path
+from spmcourse.grading import compat, safefiles
 from spmcourse.errors import CourseError
 
 GRADED, FAILED, TIMED_OUT = "graded", "failed", "timed out"
@@ -101,13 +102,6 @@ class Outcome:
 
 
 # --- Configuration -----------------------------------------------------------------------------------------------
-
-def _ensure_tools_on_path() -> None:
-    """nbgrader runs ``alembic`` from PATH when it creates a gradebook: make this environment's bin folder visible."""
-    from spmcourse.lab import path_with_tools
-
-    os.environ["PATH"] = path_with_tools(os.environ.get("PATH", ""))
-
 
 def load_config(course_root: str | Path):
     """The nbgrader config the ``nbgrader`` command would use in ``course_root``, with its root set to it.
@@ -236,60 +230,6 @@ def _quiet_sqlalchemy():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SAWarning)
         yield
-
-
-def _cache_engines(scratch: str | None = None) -> None:
-    """In a worker: one SQLAlchemy engine per URL, so compiled queries are cached across students.
-
-    nbgrader opens a new ``Gradebook`` (a new engine, an empty query cache) for nearly every step. SQLite files
-    under ``scratch`` (the worker's private gradebook, thrown away after the run) skip fsync.
-    """
-    import nbgrader.api as api
-    from sqlalchemy import event
-    if getattr(api.create_engine, "_spm_cached", False):
-        return
-    real, cache = api.create_engine, {}
-
-    def create_engine(url, **kwargs):
-        key = (str(url), tuple(sorted(kwargs.items())))
-        if key not in cache:
-            engine = cache[key] = real(url, **kwargs)
-            if scratch and str(url).startswith(f"sqlite:///{scratch}"):
-                @event.listens_for(engine, "connect")
-                def _no_sync(dbapi_conn, record):
-                    dbapi_conn.execute("PRAGMA synchronous = OFF")
-                    dbapi_conn.execute("PRAGMA journal_mode = MEMORY")
-        return cache[key]
-
-    create_engine._spm_cached = True
-    api.create_engine = create_engine
-
-
-def _cache_metadata_validator() -> None:
-    """In a worker: check nbgrader's cell metadata with one validator per schema.
-
-    nbgrader checks every cell with ``jsonschema.validate``, which first checks the schema itself and builds a new
-    validator, for each cell: about a third of a worker's own CPU time. Same checks, same errors, built once.
-    """
-    import types
-
-    import jsonschema
-    from nbgrader.nbgraderformat import common
-    if getattr(common.jsonschema, "_spm_cached", False):
-        return
-    validators: dict[str, object] = {}
-
-    def validate(instance, schema):
-        key = json.dumps(schema, sort_keys=True)
-        if key not in validators:
-            cls = jsonschema.validators.validator_for(schema)
-            cls.check_schema(schema)
-            validators[key] = cls(schema)
-        error = jsonschema.exceptions.best_match(validators[key].iter_errors(instance))
-        if error is not None:
-            raise error
-
-    common.jsonschema = types.SimpleNamespace(validate=validate, _spm_cached=True)
 
 
 def _safe_url(db_url: str) -> str:
@@ -682,12 +622,12 @@ class _Worker:
             result["log"] = handler.text()
             # nothing the student's code started may outlive the grading (orphans come back to the worker: it is
             # a child subreaper); the clean kernel that runs the tests stays for the next student
-            from spmcourse.isolation import clean_kernel_processes
+            from spmcourse.grading.isolation import clean_kernel_processes
             kill_tree(os.getpid(), include_root=False, spare=before | clean_kernel_processes())
 
         out_dir = self._path(self.private, self.private.autograded_directory, student)
         # what the sandbox removed from the folder the student's code ran in (links, files over the limits)
-        from spmcourse import sandbox
+        from spmcourse.grading import sandbox
         warnings += sandbox.take_notes(out_dir)
         made = all((out_dir / f"{n}.ipynb").is_file() for n in self.notebook_ids)
         if converter.errors or crash is not None or not made:
@@ -745,7 +685,7 @@ def _worker_main() -> int:
         os._exit(1)
 
     signal.signal(signal.SIGTERM, _terminate)
-    _ensure_tools_on_path()
+    ensure_tools_on_path()
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     import warnings
     from sqlalchemy.exc import SAWarning
@@ -755,8 +695,8 @@ def _worker_main() -> int:
     spec = json.loads(sys.stdin.readline().strip() or "null")
     if spec is None:
         return 0
-    _cache_engines(scratch=spec["home"])
-    _cache_metadata_validator()
+    compat.cache_engines(scratch=spec["home"])
+    compat.cache_metadata_validator()
     try:
         worker = _Worker(spec)
         reply = {"ready": True}
@@ -781,7 +721,7 @@ def _worker_main() -> int:
         reply["seconds"] = time.monotonic() - started
         proto.write(json.dumps(reply) + "\n")
         proto.flush()
-    from spmcourse.isolation import _discard_clean_kernel
+    from spmcourse.grading.isolation import _discard_clean_kernel
     _discard_clean_kernel()  # shut down properly: its scratch folders go with it
     kill_tree(os.getpid(), include_root=False)
     # Everything is written and every child is gone: skip the interpreter's teardown of nbgrader's modules
@@ -803,7 +743,7 @@ class _WorkerHandle:
         self.stderr_path = stderr_path
         self.stderr = open(stderr_path, "ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", "import sys; from spmcourse.grading import _worker_main; sys.exit(_worker_main())"],
+            [sys.executable, "-c", "import sys; from spmcourse.grading.run import _worker_main; sys.exit(_worker_main())"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr, start_new_session=True)
         os.set_blocking(self.proc.stdout.fileno(), False)
         self.buffer = b""
@@ -887,39 +827,6 @@ def _default_timeout(cfg, assignment: str, cd) -> float:
     return 60.0 + (cell_timeout + 5.0) * max(cells, 4)
 
 
-class _DeferredCommits:
-    """A gradebook session whose ``commit()`` only flushes (and expires, as a commit does): see _one_transaction."""
-
-    def __init__(self, session):
-        self._session = session
-
-    def commit(self) -> None:
-        self._session.flush()
-        self._session.expire_all()  # what commit would do: computed scores are read afresh
-
-    def __getattr__(self, name):
-        return getattr(self._session, name)
-
-
-@contextlib.contextmanager
-def _one_transaction(gb):
-    """Record one student in one transaction: all of it, or (on any error) nothing.
-
-    nbgrader's API commits after every step (about 15 commits per student, each a few fsyncs on SQLite, which made
-    recording a student take longer than a worker's pause between two students).
-    """
-    session = gb.db
-    gb.db = _DeferredCommits(session)
-    try:
-        yield
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        gb.db = session
-
-
 class _Run:
     """One call of :func:`grade_submissions` in the parent process."""
 
@@ -986,7 +893,6 @@ class _Run:
     def _commit(self, reply: dict) -> Outcome:
         """Record one graded student in the real gradebook, with nbgrader's own grading logic."""
         import nbformat
-        from nbgrader.preprocessors import SaveAutoGrades
         from nbgrader.utils import parse_utc
 
         gb = self.gb
@@ -1008,7 +914,7 @@ class _Run:
             if reply.get("timestamp"):
                 with contextlib.suppress(Exception):
                     timestamp = parse_utc(reply["timestamp"])
-            with _quiet_sqlalchemy(), _one_transaction(gb):
+            with _quiet_sqlalchemy(), compat.one_transaction(gb):
                 # what Autograde.init_assignment records
                 gb.update_or_create_student(student)
                 if timestamp is not None:
@@ -1019,12 +925,9 @@ class _Run:
                     nb = nbformat.read(path, as_version=4)
                     resources = {"nbgrader": {"student": student, "assignment": self.assignment,
                                               "notebook": path.stem, "db_url": self.db_url}}
-                    # SaveAutoGrades' own per-cell logic (auto_score, needs_manual_grade, "No response."), run on
-                    # this run's gradebook session instead of a new connection per notebook
-                    saver = SaveAutoGrades(config=self.cfg, log=self.log)
-                    saver.notebook_id, saver.assignment_id = path.stem, self.assignment
-                    saver.student_id, saver.db_url, saver.gradebook = student, self.db_url, gb
-                    super(SaveAutoGrades, saver).preprocess(nb, resources)
+                    compat.save_autogrades(nb, resources, gb=gb, config=self.cfg, log=self.log,
+                                           notebook_id=path.stem, assignment_id=self.assignment,
+                                           student_id=student, db_url=self.db_url)
                     self._late_penalty(student, path.stem)
             if dest.exists():
                 shutil.rmtree(dest)
@@ -1038,20 +941,8 @@ class _Run:
         return self._read_back(student, reply)
 
     def _late_penalty(self, student: str, notebook_id: str) -> None:
-        """AssignLatePenalties.preprocess, on this run's gradebook session (nbgrader's plugin decides)."""
-        from nbgrader.preprocessors import AssignLatePenalties
-
-        gb = self.gb
-        pp = AssignLatePenalties(config=self.cfg, log=self.log)
-        pp.init_plugin()
-        assignment = gb.find_submission(self.assignment, student)
-        notebook = gb.find_submission_notebook(notebook_id, self.assignment, student)
-        notebook.late_submission_penalty = None
-        if assignment.total_seconds_late > 0:
-            penalty = pp.plugin_inst.late_submission_penalty(student, notebook.score, assignment.total_seconds_late)
-            if penalty is not None:
-                notebook.late_submission_penalty = pp._check_late_penalty(notebook, penalty)
-        gb.db.commit()
+        compat.assign_late_penalty(self.gb, config=self.cfg, log=self.log, assignment_id=self.assignment,
+                                   student_id=student, notebook_id=notebook_id)
 
     def _read_back(self, student: str, reply: dict) -> Outcome:
         from nbgrader.api import TaskCell
@@ -1282,7 +1173,7 @@ def grade_submissions(course_root, assignment, students=None, *, jobs=None, feed
     Returns one :class:`Outcome` per student, in the order of ``students`` (sorted ids by default). Raises
     :class:`CourseError` when the assignment is unknown or nothing can be graded.
     """
-    _ensure_tools_on_path()
+    ensure_tools_on_path()
     course_root = Path(course_root).resolve()
     if not (course_root / "nbgrader_config.py").is_file():
         raise CourseError(f"{course_root} is not a course folder (it has no nbgrader_config.py).")
@@ -1308,7 +1199,7 @@ def grade_submissions(course_root, assignment, students=None, *, jobs=None, feed
 def _sandboxed(course_root: Path) -> bool:
     """Did the course's configuration run the kernels in the sandbox (not opted out by SPM_UNSANDBOXED=1 or
     SandboxKernelManager.enabled=False)?"""
-    from spmcourse import sandbox
+    from spmcourse.grading import sandbox
     enabled = load_config(course_root).get("SandboxKernelManager", {}).get("enabled")
     return (not sandbox.opted_out()) if enabled is None else bool(enabled)
 

@@ -13,7 +13,7 @@ kernel's launch: :class:`SandboxKernelManager` starts ``python -m ipykernel_laun
   own process namespace, and limits on memory, processes, file size, CPU and wall time;
 - leaves nothing running: when the kernel stops, every process of its namespace is killed;
 - leaves nothing the grader would trust: during ``autograde``, as soon as the kernel stops, its working folder keeps
-  only ordinary files and folders within the course's limits, with safe permissions (:mod:`spmcourse.safefiles`;
+  only ordinary files and folders within the course's limits, with safe permissions (:mod:`spmcourse.grading.safefiles`;
   :func:`take_notes` says what was removed);
 - inherits nothing of the grader but a short list of environment variables, by exact name: no file descriptor
   (its stdout and stderr go to a file of its own, not the grader's log).
@@ -57,7 +57,8 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import Bool, Int, List, Unicode, default
 
-from spmcourse import COURSE_ROOT, safefiles
+from spmcourse import COURSE_ROOT
+from spmcourse.grading import compat, safefiles
 from spmcourse.errors import CourseError
 
 #: Environment variable that opts out of the sandbox (``1``, ``true`` or ``yes``).
@@ -719,6 +720,9 @@ class SandboxProvisioner(LocalProvisioner):
                                   self.kernel_id, tail)
 
 
+compat.check_kernel_manager(AsyncKernelManager)  # SandboxKernelManager overrides its pre-start step
+
+
 class SandboxKernelManager(AsyncKernelManager):
     """nbgrader's kernel manager, with every kernel started in a bubblewrap sandbox (unless opted out)."""
 
@@ -808,9 +812,4 @@ def install() -> None:
     ``Execute.__init__`` passes ``kernel_manager_class=AsyncKernelManager`` as an argument, which outranks
     configuration; so the name it reads is pointed at the sandboxed manager, and the result is checked.
     """
-    from nbgrader.preprocessors import execute
-
-    execute.AsyncKernelManager = SandboxKernelManager
-    if execute.Execute().kernel_manager_class is not SandboxKernelManager:
-        raise SandboxUnavailable("nbgrader's Execute no longer takes its kernel manager from "
-                                 "nbgrader.preprocessors.execute.AsyncKernelManager; update spmcourse.sandbox.install")
+    compat.use_kernel_manager(SandboxKernelManager)

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import yaml
 
-from spmcourse import COURSE_ROOT, curriculum, framework
+from spmcourse import COURSE_ROOT, framework
+from spmcourse.authoring import curriculum
 from spmcourse.errors import CourseError
 
 QUESTIONS = Path("spmcourse") / "questions"

@@ -1,6 +1,6 @@
 """The practice exam (assignment ``12-practice-exam``), drawn from the question bank.
 
-A paper is 40 questions of the bank (:mod:`spmcourse.questionbank`) drawn by a seed, in proportion to the
+A paper is 40 questions of the bank (:mod:`spmcourse.authoring.questionbank`) drawn by a seed, in proportion to the
 chapters of the ISPMA Foundation Level syllabus. Each module belongs to one chapter::
 
     1 Introduction          01
@@ -126,7 +126,7 @@ def _var(i: int) -> str:
 
 def notebook(paper: list, seed: int):
     """The nbgrader master of a paper: an introduction, then per question its text, answer cell and test cell."""
-    from spmcourse.notebooks import new_notebook, readonly, solution, tests
+    from spmcourse.authoring.notebooks import new_notebook, readonly, solution, tests
 
     per = defaultdict(int)
     for q in paper:
@@ -160,7 +160,7 @@ def notebook(paper: list, seed: int):
                      f"### BEGIN HIDDEN TESTS\ncheck_answer({name}, \"{name}\", {wanted}, \"{letters}\")\n"
                      "### END HIDDEN TESTS", f"{name}_test", 1)
         cells.append(test)
-    setup = readonly("from spmcourse.exam import check_answer, check_form", "setup", markdown=False)
+    setup = readonly("from spmcourse.learner.exam import check_answer, check_form", "setup", markdown=False)
     nb = new_notebook(cells[:1] + [setup] + cells[1:])
     for cell in nb.cells:  # ids from the grade ids, so that the same paper gives the same file
         cell.id = cell.metadata["nbgrader"]["grade_id"].replace("_", "-")
@@ -172,8 +172,8 @@ def master_path(root: Path = COURSE_ROOT) -> Path:
 
 
 def write_master(root: Path = COURSE_ROOT, seed: int = MASTER_SEED, bank: Path | None = None) -> Path:
-    from spmcourse import questionbank
-    from spmcourse.notebooks import write
+    from spmcourse.authoring import questionbank
+    from spmcourse.authoring.notebooks import write
 
     path = master_path(root)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -185,7 +185,7 @@ def write_master(root: Path = COURSE_ROOT, seed: int = MASTER_SEED, bank: Path |
 
 def drawn_source(root: Path = COURSE_ROOT) -> Path:
     """Where ``spm exam --seed N`` keeps the master of the learner's paper (with its hidden tests)."""
-    from spmcourse.workspace import state_dir
+    from spmcourse.learner.workspace import state_dir
 
     return state_dir(root) / "exam" / "source" / ASSIGNMENT
 
@@ -200,9 +200,10 @@ def source_folder(assignment: str, root: Path = COURSE_ROOT) -> Path:
 
 def new_paper(seed: int, root: Path = COURSE_ROOT, bank: Path | None = None) -> Path:
     """Draw paper ``seed`` into the workspace; an earlier paper of the learner is moved to ``earlier/``."""
-    from spmcourse import questionbank, selfgrade
-    from spmcourse.notebooks import write
-    from spmcourse.workspace import assignment_dir
+    from spmcourse.authoring import questionbank
+    from spmcourse.learner import selfgrade
+    from spmcourse.authoring.notebooks import write
+    from spmcourse.learner.workspace import assignment_dir
 
     root = Path(root)
     nb = notebook(draw(questionbank.load(bank, root), seed), seed)
@@ -225,7 +226,7 @@ def new_paper(seed: int, root: Path = COURSE_ROOT, bank: Path | None = None) -> 
 
 def paper_questions(root: Path = COURSE_ROOT) -> dict[str, str]:
     """grade_id of each test cell -> the id of its question, for the paper the learner is graded on."""
-    from spmcourse.notebooks import read
+    from spmcourse.authoring.notebooks import read
 
     found = {}
     for cell in read(source_folder(ASSIGNMENT, root) / NOTEBOOK).cells:
@@ -238,8 +239,8 @@ def paper_questions(root: Path = COURSE_ROOT) -> dict[str, str]:
 
 def learner_letters(root: Path = COURSE_ROOT) -> dict[str, str]:
     """Variable -> the letters the learner wrote (as text), read from their notebook without running it."""
-    from spmcourse.selfgrade import notebook_cells
-    from spmcourse.workspace import assignment_dir
+    from spmcourse.learner.selfgrade import notebook_cells
+    from spmcourse.learner.workspace import assignment_dir
 
     found = {}
     for cell in notebook_cells(assignment_dir(ASSIGNMENT, root) / NOTEBOOK)[0]:
@@ -257,7 +258,7 @@ def learner_letters(root: Path = COURSE_ROOT) -> dict[str, str]:
 
 def review(cells: dict, root: Path = COURSE_ROOT, bank: Path | None = None) -> str:
     """The review of a graded attempt (``cells``: grade_id -> {"score", "max"}), as markdown."""
-    from spmcourse import questionbank
+    from spmcourse.authoring import questionbank
 
     questions = questionbank.by_id(questionbank.load(bank, root))
     paper = paper_questions(root)
@@ -293,7 +294,7 @@ def review(cells: dict, root: Path = COURSE_ROOT, bank: Path | None = None) -> s
 
 
 def review_path(root: Path = COURSE_ROOT) -> Path:
-    from spmcourse.selfgrade import feedback_dir
+    from spmcourse.learner.selfgrade import feedback_dir
 
     return feedback_dir(ASSIGNMENT, root) / "review.md"
 
@@ -311,13 +312,13 @@ def write_review(attempt, root: Path = COURSE_ROOT) -> Path | None:
 # --- Command line -----------------------------------------------------------------------------------------------
 
 def _exam(args) -> int:
-    from spmcourse.notebooks import dumps, read
-    from spmcourse.workspace import display_path
+    from spmcourse.authoring.notebooks import dumps, read
+    from spmcourse.learner.workspace import display_path
 
     if args.master:
         path = master_path(COURSE_ROOT)
         if args.check:
-            from spmcourse import questionbank
+            from spmcourse.authoring import questionbank
 
             fresh = notebook(draw(questionbank.load(), MASTER_SEED), MASTER_SEED)
             same = path.is_file() and dumps(read(path)) == dumps(fresh)
