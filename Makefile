@@ -13,7 +13,7 @@ JOBS   ?= auto
 export PATH := $(abspath $(BIN)):$(PATH)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lab test test-fast release clean-notebooks nav data system-deps bench start grade progress grade-cohort
+.PHONY: help setup update lab test test-fast release clean-notebooks nav data system-deps bench start grade progress grade-cohort
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -57,6 +57,10 @@ data: $(STAMP)  ## Regenerate the case-study CSVs from their seeded generator
 	$(BIN)/python -m spmcourse.casedata
 
 # --- Learner (self-study) ------------------------------------------------------------------------------------
+update: $(STAMP)  ## Bring the new version of the course; keeps your saved lessons (dated copies) and work/
+	$(BIN)/python -m spmcourse.cli update
+	@$(MAKE) --no-print-directory setup
+
 start: $(STAMP)  ## Copy assignment A into your workspace work/ (never overwrites your work)
 	$(BIN)/python -m spmcourse.cli start $(A)
 
