@@ -210,7 +210,7 @@ def test_start_validate_and_grade_from_jupyterlab(lab, page):
     lab.timings["grade from the progress page (s)"] = round(time.perf_counter() - start, 1)
     got, top = re.search(r"([\d.]+) of ([\d.]+) points", summary.inner_text()).groups()
     assert float(got) == float(top) > 0, summary.inner_text()
-    page.locator(f"{ACTIVE} .widget-gridbox", has_text="submitted").wait_for()
+    page.locator(f"{ACTIVE} .widget-gridbox", has_text=re.compile(r"graded \d")).wait_for()
     page.locator(f"{ACTIVE} .widget-output img").first.wait_for()  # the score plot
     if SCREENSHOTS:
         page.set_viewport_size({"width": 1200, "height": 1250})
