@@ -178,8 +178,10 @@ def plot_scores(rows: list[ModuleProgress], ax=None):
         ax.text(0.5, 0.5, "No module started yet: press Start on module 00.", ha="center", va="center",
                 transform=ax.transAxes, color=PALETTE["neutral"])
         ax.set_yticks([])
-    decorate(ax, title="Your scores on the auto-graded questions (dashed line: all points)",
-             xlabel="% of the points", ylabel="", legend=bool(latest))
+    decorate(ax, title="Your best score per module (auto-graded questions)", xlabel="% of the points (dashed: all)",
+             ylabel="", legend=False)
+    if latest:
+        ax.legend(loc="lower right", fontsize=8)
     return ax
 
 
