@@ -116,8 +116,9 @@ def test_start_page_opens_clean(lab, page):
 
 
 def test_lesson_runs_and_its_explorer_responds(lab, page):
-    """Run All on the first lesson: no error, nothing on stderr. Its dataset browser redraws its own plot when
-    the learner picks a numeric column, and again when they move the bins slider (disabled for a category)."""
+    """Run All on the first lesson: no error, nothing on stderr. Its dataset browser opens on a quantity (not an
+    id), redraws its own plot when the learner moves the bins slider, and again when they pick a category (the
+    slider is then disabled)."""
     lab.open(page, lab.course.lesson.as_posix())
     wait_kernel_idle(page, lab.course.lesson.name)
     start = time.perf_counter()
@@ -130,7 +131,7 @@ def test_lesson_runs_and_its_explorer_responds(lab, page):
     plot = explorer.locator(".jp-OutputArea-output img")
     plot.wait_for()
     slider = explorer.locator(".widget-slider")
-    assert slider.locator(".noUi-target[disabled]").count() == 1, "bins slider enabled for customer_id"
+    column = explorer.locator(".widget-dropdown select").nth(1)
 
     def redrawn_after(action) -> None:
         old = plot.get_attribute("src")
@@ -140,7 +141,7 @@ def test_lesson_runs_and_its_explorer_responds(lab, page):
                                   return img && img.getAttribute('src') !== old; }""",
             arg=[explorer.element_handle(), old], timeout=20_000)
 
-    redrawn_after(lambda: explorer.locator(".widget-dropdown select").nth(1).select_option("seats_at_signup"))
+    assert column.input_value() == "seats_at_signup", "the browser should open on a quantity, not an id"
     slider.locator(".noUi-target:not([disabled])").wait_for()
     readout = slider.locator(".widget-readout")
     before = readout.inner_text()
@@ -151,6 +152,8 @@ def test_lesson_runs_and_its_explorer_responds(lab, page):
 
     redrawn_after(move_slider)
     assert readout.inner_text() != before
+    redrawn_after(lambda: column.select_option("segment"))
+    slider.locator(".noUi-target[disabled]").wait_for()  # bins mean nothing for a category
     assert explorer.locator("[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
     if SCREENSHOTS:
         explorer.scroll_into_view_if_needed()
