@@ -139,7 +139,7 @@ def test_lesson_runs_and_its_explorer_responds(lab, page):
         page.wait_for_function(
             """([cell, old]) => { const img = cell.querySelector('.jp-OutputArea-output img');
                                   return img && img.getAttribute('src') !== old; }""",
-            arg=[explorer.element_handle(), old], timeout=20_000)
+            arg=[explorer.element_handle(), old], timeout=45_000)
 
     assert column.input_value() == "seats_at_signup", "the browser should open on a quantity, not an id"
     slider.locator(".noUi-target:not([disabled])").wait_for()
