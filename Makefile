@@ -13,7 +13,7 @@ JOBS   ?= auto
 export PATH := $(abspath $(BIN)):$(PATH)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lab test test-fast release clean-notebooks nav data system-deps bench start grade progress grade-cohort
+.PHONY: help setup update lab instructor test test-fast release clean-notebooks nav data system-deps bench start grade progress grade-cohort
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -30,6 +30,9 @@ setup: $(STAMP)  ## Create .venv and install the course (quick when already done
 
 lab: $(STAMP)  ## Set up and open the course in JupyterLab at the start page
 	$(BIN)/python -m spmcourse.cli lab --port $(PORT)
+
+instructor: $(STAMP)  ## Open the course in JupyterLab with nbgrader's formgrader and Create Assignment
+	$(BIN)/python -m spmcourse.cli lab --instructor --port $(PORT)
 
 $(TSTAMP): $(STAMP) requirements-test.txt
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
@@ -57,6 +60,10 @@ data: $(STAMP)  ## Regenerate the case-study CSVs from their seeded generator
 	$(BIN)/python -m spmcourse.casedata
 
 # --- Learner (self-study) ------------------------------------------------------------------------------------
+update: $(STAMP)  ## Bring the new version of the course; keeps your saved lessons (dated copies) and work/
+	$(BIN)/python -m spmcourse.cli update
+	@$(MAKE) --no-print-directory setup
+
 start: $(STAMP)  ## Copy assignment A into your workspace work/ (never overwrites your work)
 	$(BIN)/python -m spmcourse.cli start $(A)
 

@@ -90,6 +90,9 @@ c.LockCells.lock_readonly_cells = True
 
 # --- Validate button ------------------------------------------------------------------------------------------
 c.Validator.validate_all = True
+# An unanswered question reads as one line that says what to do, not as tracebacks (spmcourse/grading/validate_messages.py;
+# the extension does nothing unless nbgrader is validating).
+c.Execute.extra_arguments = ["--InteractiveShellApp.extensions=spmcourse.grading.validate_messages"]
 
 # --- Self-study: no deadlines, so no late penalty ------------------------------------------------------------
 c.LateSubmissionPlugin.penalty_method = "none"

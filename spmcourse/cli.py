@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "spmcourse.learner.progress",      # progress
     "spmcourse.learner.exam",          # exam (practice exam papers)
     "spmcourse.grading.cohort",        # grade-cohort (instructor)
+    "spmcourse.learner.update",        # update (learner)
 )
 
 

@@ -42,6 +42,7 @@ from spmcourse import COURSE_ROOT
 from spmcourse.authoring import curriculum
 from spmcourse.authoring.execution import execute_notebook
 from spmcourse.authoring.notebooks import read
+from spmcourse.grading.eta import Progress, duration
 
 
 # --- Notebooks ------------------------------------------------------------------------------------------------
@@ -264,16 +265,27 @@ def grading_benchmark(module, size: int, jobs: int | None = None) -> dict:
                                              env={"NBGRADER_EXECUTION": "autograde"}))
             return times
 
+        def phase(n: int, text: str) -> None:
+            print(f"cohort grading, step {n}/3: {text}", file=sys.stderr, flush=True)
+
+        def per_student(label: str):
+            tracker = Progress(len(students), f"students, {label}")
+            return lambda o: tracker.say(f"{o.student}: {o.status}")
+
         sample = students[: min(8, size)]
         raw = raw_seconds(sample[: len(sample) // 2])
+        phase(1, f"plain `nbgrader autograde` of {len(students)} students (it reports nothing until it is done)")
         sequential_s = _time_plain_autograde(plain, module.key, env)
+        phase(2, f"the course grader, sandboxed (plain autograde took {duration(sequential_s)})")
         with PeakRSS() as peak:
             start = time.perf_counter()
-            outcomes = grade_submissions(ours, module.key, jobs=jobs, feedback=False)
+            outcomes = grade_submissions(ours, module.key, jobs=jobs, feedback=False,
+                                         progress=per_student("sandboxed"))
             ours_s = time.perf_counter() - start
+        phase(3, "the course grader without the sandbox")
         with sandbox.sandboxed(False):
             start = time.perf_counter()
-            grade_submissions(bare, module.key, jobs=jobs, feedback=False)
+            grade_submissions(bare, module.key, jobs=jobs, feedback=False, progress=per_student("no sandbox"))
             unsandboxed_s = time.perf_counter() - start
         raw += raw_seconds(sample[len(sample) // 2:])
 
@@ -312,23 +324,29 @@ def run(smoke: bool = False, class_size: int = 40, jobs: int | None = None) -> d
     notebooks = course_notebooks()[: 1 if smoke else None]
     print(f"\n{'notebook':<62} {'seconds':>8} {'- floor':>8}")
     times = {}
+    tracker = Progress(len(notebooks), "notebooks")
     for path in notebooks:
         env = {"NBGRADER_EXECUTION": "autograde"} if "source" in path.parts else {}
         times[path] = execute_seconds(path, env)
-        print(f"{str(path.relative_to(COURSE_ROOT)):<62} {times[path]:>8.2f} {times[path] - floor:>8.2f}")
+        print(f"{str(path.relative_to(COURSE_ROOT)):<62} {times[path]:>8.2f} {times[path] - floor:>8.2f}", flush=True)
+        tracker.say(path.name)
     results["course_exec_s"] = sum(times.values())
     results["max_notebook_s"] = max(times.values()) if times else float("nan")
 
     print(f"\n{'explorer':<50} {'median update ms':>18}")
     latencies = {}
-    for name, build in explorer_builders()[: 1 if smoke else None]:
+    builders = explorer_builders()[: 1 if smoke else None]
+    tracker = Progress(len(builders), "explorers")
+    for name, build in builders:
         needs = [p.name for p in inspect.signature(build).parameters.values()
                  if p.default is inspect.Parameter.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
         if needs:  # the lesson passes its data in; the benchmark cannot guess it
-            print(f"{name:<50} {'(needs ' + ', '.join(needs) + ')':>18}")
+            print(f"{name:<50} {'(needs ' + ', '.join(needs) + ')':>18}", flush=True)
+            tracker.say(f"{name} (skipped)")
             continue
         latencies[name] = explorer_latency_ms(build)
-        print(f"{name:<50} {latencies[name]:>18.1f}")
+        print(f"{name:<50} {latencies[name]:>18.1f}", flush=True)
+        tracker.say(name)
     results["explorer_p50_ms"] = max(latencies.values()) if latencies else float("nan")
 
     module = curriculum.available_modules()[0]

@@ -19,3 +19,8 @@ def test_smoke_benchmark_prints_the_summary_line():
     assert SUMMARY.match(lines[-1]), f"last line is not the summary: {lines[-1]!r}"
     assert "identical scores: True" in result.stdout
     assert "sandbox adds" in result.stdout
+    # long runs say how far they are: items done and left, with an estimate (on stderr, apart from the table)
+    assert re.search(r"\[1/\d+ notebooks\] .*(left, about|all done in)", result.stderr), result.stderr[-2000:]
+    assert re.search(r"\[1/3 students, sandboxed\] \S+: graded · 2 left, about \d+", result.stderr), \
+        result.stderr[-2000:]
+    assert "cohort grading, step 3/3" in result.stderr

@@ -85,7 +85,7 @@ def test_a_file_system_refusal_is_a_message_not_a_traceback(course, monkeypatch,
     assert (course / "work" / ".course").read_text() == "not a folder"
 
 
-def test_lab_announces_the_port_it_really_uses():
+def test_lab_announces_the_port_it_really_uses(tmp_path):
     """`make lab` prints its address before JupyterLab starts: with the preferred port taken, it picks the next
     free one and tells JupyterLab not to move elsewhere."""
     import socket
@@ -98,4 +98,4 @@ def test_lab_announces_the_port_it_really_uses():
         busy = taken.getsockname()[1]
         chosen = free_port(busy)
         assert chosen != busy and chosen > busy
-    assert "--ServerApp.port_retries=0" in lab_command(chosen, open_browser=False)
+    assert "--ServerApp.port_retries=0" in lab_command(chosen, open_browser=False, root=tmp_path)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -47,7 +48,10 @@ def test_grade_cohort_prints_a_table_writes_a_csv_and_exits_1_on_failure(make_co
     assert "graded" in lines["ben"] and "0 / 8" in lines["ben"]
     assert "failed" in lines["cat"] and "- / 8" in lines["cat"] and "not valid JSON" in lines["cat"]
     assert "2 graded, 1 failed, 0 timed out" in table
-    assert "[3]" in result.stderr  # progress lines while grading
+    # progress lines while grading: students done and left, with an estimate of the time the rest takes
+    assert "Grading 3 submission(s)" in result.stderr
+    assert re.search(r"\[1/3 students\] \w+: .* · 2 left, about \d+ (s|min)", result.stderr), result.stderr
+    assert "[3/3 students]" in result.stderr and "all done in" in result.stderr
     rows = read_csv(out)
     assert rows["cat"]["status"] == "failed" and rows["cat"]["score"] == "" and "JSON" in rows["cat"]["reason"]
     assert rows["cat"]["q1_mrr_test"] == ""

@@ -130,19 +130,32 @@ def test_builder_swaps_the_columns_when_the_dataset_changes(frame):
     box = build_dataset_browser(["customers", "support_tickets"], loader=loader, bins=6)
     controls = box.controls
     assert controls["column"].options == tuple(frame.columns)
-    assert controls["bins"].disabled  # the first column, customer_id, is not a number
-    numeric = next(c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c]))
-    controls["column"].value = numeric
-    assert not controls["bins"].disabled
+    assert controls["column"].value == "seats" and not controls["bins"].disabled  # a quantity, not the id
+    controls["column"].value = "customer_id"
+    assert controls["bins"].disabled  # bins mean nothing for an id
     controls["dataset"].value = "support_tickets"
     assert controls["column"].options == ("ticket_id", "category")
-    assert controls["column"].value == "ticket_id"
-    controls["column"].value = "category"
+    assert controls["column"].value == "category"  # the id is skipped
     assert controls["bins"].disabled  # bins mean nothing for a category
     controls["bins"].value = 12
     controls["dataset"].value = "customers"
     assert loaded == ["customers", "support_tickets"]  # each dataset is loaded once
     assert plt.get_fignums() == []
+
+
+def test_each_dataset_opens_on_a_column_that_shows_something():
+    """Not an id, a name or a title: a quantity, else a category with a few values."""
+    from spmcourse.explorers.casedata import default_column
+    assert default_column(pd.DataFrame({"id": ["a", "b", "c"], "kind": ["x", "y", "x"]})) == "kind"
+    people = pd.DataFrame({"name": [f"n{i}" for i in range(12)], "year": range(2013, 2025),
+                           "team": ["a", "b"] * 6, "salary": [float(40 + i) for i in range(12)]})
+    assert default_column(people) == "salary"
+    assert default_column(people.drop(columns="salary")) == "team"
+    casedata = pytest.importorskip("spmcourse.casedata")
+    for name in casedata.DATASETS:
+        df = casedata.load(name)
+        chosen = default_column(df)
+        assert not chosen.endswith("_id") and df[chosen].nunique() > 1 or len(df) < 6, (name, chosen)
 
 
 def test_builder_browses_the_real_case_data():

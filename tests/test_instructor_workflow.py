@@ -63,8 +63,25 @@ def test_every_block_of_the_guide_is_marked_for_this_test():
 
 
 #: The marked blocks in the guide's order, and who runs them.
-ORDER = ["exchange", "roster", "release", "student-fetch", "student-submit", "duedate", "collect", "grade",
+ORDER = ["exchange", "simulate-students", "roster", "release", "student-fetch", "student-submit", "duedate", "collect", "grade",
          "regrade", "manual-grade", "feedback", "student-feedback", "export"]
+
+
+def settings_of(config_text: str) -> dict:
+    """What an nbgrader_config.py sets, as plain data."""
+    from traitlets.config import Config
+    c = Config()
+    exec(config_text, {"get_config": lambda: c})  # noqa: S102 (the guide's own example)
+    return {section: dict(values) for section, values in c.items()}
+
+
+def test_the_guides_due_date_is_a_week_from_today():
+    body = {m: b for m, _, b in guide_blocks() if m}["duedate"]
+    command = re.search(r'--duedate="\$\((.*?)\)"', body).group(1)
+    due = subprocess.run(["bash", "-c", command], capture_output=True, text=True, check=True).stdout.strip()
+    when = datetime.datetime.strptime(due, "%Y-%m-%d %H:%M:%S UTC").replace(tzinfo=datetime.timezone.utc)
+    days = (when.date() - datetime.datetime.now(datetime.timezone.utc).date()).days
+    assert days == 7 and when.hour == 17, due
 
 
 def substitute(text: str, extra: dict | None = None) -> str:
@@ -112,13 +129,15 @@ def test_the_instructor_guide_works_as_written(make_course, tmp_path):
     def as_student(marker: str, student: str) -> str:
         return bash(marker, homes / student, student_env(student))
 
-    # 1. exchange, and each student's nbgrader config (the guide's student config with their id)
+    # 1. exchange, and each student's nbgrader config, written by the guide's simulation block; each says what the
+    #    guide's student config says, with the student's id
     as_instructor("exchange")
     assert exchange.is_dir()
+    as_instructor("simulate-students", {"/tmp/spm-class": str(homes)})
     for student in STUDENTS:
         config = homes / student / ".jupyter" / "nbgrader_config.py"
-        config.parent.mkdir(parents=True)
-        config.write_text(substitute(blocks["student-config"][1], {**subs, '"alice"': f'"{student}"'}))
+        wanted = substitute(blocks["student-config"][1], {**subs, '"alice"': f'"{student}"'})
+        assert settings_of(config.read_text()) == settings_of(wanted)
     # 2. roster
     (course / "students.csv").write_text(blocks["roster-file"][1])
     out = as_instructor("roster")
@@ -142,7 +161,8 @@ def test_the_instructor_guide_works_as_written(make_course, tmp_path):
     assert "VALIDATION FAILED" in outs["carol"]  # and `nbgrader validate` exited 0 all the same (bash -e)
     # the due date has whole seconds: the next whole second, so that alice (submitted already) is on time
     due = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=1)).replace(microsecond=0)
-    as_instructor("duedate", {"2026-03-06 17:00:00 UTC": due.strftime("%Y-%m-%d %H:%M:%S UTC")})
+    as_instructor("duedate", {"$(date -u -d '+7 days' '+%Y-%m-%d 17:00:00 UTC')":
+                              due.strftime("%Y-%m-%d %H:%M:%S UTC")})
     time.sleep(max(0.0, (due - datetime.datetime.now(datetime.timezone.utc)).total_seconds()) + 0.2)
     out = work_and_submit("bob")
     assert "Success! Your notebook passes all the tests." in out

@@ -1,5 +1,5 @@
 """Do `spm progress` and the progress notebook's view show, per module, the status (coming, not started, in
-progress, submitted), the latest and best score and the next step, and do its Start and Grade buttons work?"""
+progress, graded with its score, grading failed), the latest and best score and the next step, and do its Start and Grade buttons work?"""
 from __future__ import annotations
 
 import matplotlib
@@ -40,13 +40,15 @@ def test_started_then_graded_then_changed(course):
 
     selfgrade.record(_attempt(None, "failed", "your notebook is damaged"), course)
     row = _row(course)
-    assert row.status == progress.IN_PROGRESS and "failed: your notebook is damaged" in row.next_step
+    assert row.status == progress.FAILED and row.status_text == "grading failed"
+    assert "failed: your notebook is damaged" in row.next_step
 
     current = selfgrade.work_hash(ASSIGNMENT, course)
     selfgrade.record(_attempt(5.0, work_hash=current), course)
     selfgrade.record(_attempt(2.0, work_hash=current), course)
     row = _row(course)
-    assert row.status == progress.SUBMITTED and (row.latest_text, row.best_text) == ("2/5", "5/5")
+    assert row.status == progress.GRADED and (row.latest_text, row.best_text) == ("2/5", "5/5")
+    assert row.status_text == "graded 2/5"
     assert row.attempts == 3 and "feedback" in row.next_step and "mark schemes" in row.next_step
 
     answer(course / "work" / ASSIGNMENT / NOTEBOOK, {"q1_total": "total = 5"})
@@ -54,7 +56,7 @@ def test_started_then_graded_then_changed(course):
     assert row.changed_since_graded and "Grade again" in row.next_step
 
     text = progress.text_report(progress.module_progress(course))
-    assert f"{FIRST.number:<3} " in text and "submitted" in text and "Coming in later updates" in text
+    assert f"{FIRST.number:<3} " in text and "graded 2/5" in text and "Coming in later updates" in text
 
 
 def test_a_newer_release_is_the_next_step(course):
@@ -70,12 +72,24 @@ def test_plot_shows_latest_and_best_per_started_module(course):
     import matplotlib.pyplot as plt
 
     workspace.start(ASSIGNMENT, course)
+    fig, ax = plt.subplots()
+    progress.plot_scores(progress.module_progress(course), ax)
+    assert [t.get_text() for t in ax.texts] == ["not graded yet"]
+    plt.close(fig)
+
+    selfgrade.record(_attempt(0.0), course)  # a first attempt with no point is a labelled row, not nothing
+    fig, ax = plt.subplots()
+    progress.plot_scores(progress.module_progress(course), ax)
+    assert [round(bar.get_width()) for bar in ax.patches] == [0] and ax.texts[0].get_text() == "best 0/5"
+    plt.close(fig)
+
     selfgrade.record(_attempt(5.0), course)
     selfgrade.record(_attempt(2.0), course)
     fig, ax = plt.subplots()
     progress.plot_scores(progress.module_progress(course), ax)
-    heights = sorted(round(bar.get_height()) for bar in ax.patches)
-    assert heights == [40, 100]  # latest 2/5, best 5/5
+    assert [round(bar.get_width()) for bar in ax.patches] == [100]  # best 5/5
+    assert list(ax.lines[0].get_xdata()) == [40.0]  # latest 2/5
+    assert ax.texts[0].get_text() == "best 5/5 · latest 2/5 · 3 gradings"
     plt.close(fig)
     fig, ax = plt.subplots()
     progress.plot_scores([], ax)  # nothing started: a hint instead of empty axes
@@ -93,6 +107,7 @@ def test_cli_progress(course, capsys, monkeypatch):
 def test_view_start_and_grade_buttons(course):
     """The ipywidgets view, driven the way a click drives it: real start, real grading."""
     view = progress.build_progress_view(course)
+    assert view.children[2].layout.display == "none"  # no empty output box before a button is pressed
     start, grade = view.buttons[f"start:{ASSIGNMENT}"], view.buttons[f"grade:{ASSIGNMENT}"]
     assert start.description == "Start" and grade.disabled
     start.click()
@@ -109,7 +124,7 @@ def test_view_start_and_grade_buttons(course):
     assert "mark schemes" not in view.last_report  # nothing to assess yet: the written question is unanswered
     assert "answer the written questions, then Grade again" in _row(course).next_step
     cells = [getattr(c, "value", "") for c in view.children[1].children]
-    assert any("submitted" in v for v in cells) and "2/5" in cells
+    assert any("graded 2/5" in v for v in cells) and "2/5" in cells
     assert not view.buttons[f"grade:{ASSIGNMENT}"].disabled  # buttons are enabled again after the grading
 
 

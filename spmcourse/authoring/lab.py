@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from spmcourse import COURSE_ROOT
+from spmcourse.authoring import labmodes
 
 START_PAGE = "notebooks/welcome.ipynb"
 
@@ -33,15 +34,18 @@ def install_overrides() -> Path:
     return path
 
 
-def lab_command(port: int = 8888, open_browser: bool = True, root: Path = COURSE_ROOT) -> list[str]:
+def lab_command(port: int = 8888, open_browser: bool = True, root: Path = COURSE_ROOT,
+                mode: str = labmodes.LEARNER) -> list[str]:
     """The command that starts JupyterLab on the course in ``root``; run it with ``cwd=root`` and :func:`lab_env`
-    (nbgrader's Validate handler reads ``nbgrader_config.py`` from the server's working directory)."""
+    (nbgrader's Validate handler reads ``nbgrader_config.py`` from the server's working directory). ``mode`` is
+    ``learner`` (without nbgrader's instructor tooling) or ``instructor`` (see :mod:`spmcourse.authoring.labmodes`)."""
     cmd = [
         sys.executable, "-m", "jupyter", "lab",
         # the port is chosen before the start (free_port) and printed: JupyterLab must not move to another one
         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
         f"--ServerApp.root_dir={root}",
         f"--LabApp.default_url=/lab/tree/{START_PAGE}",
+        *labmodes.prepare(mode, root),
     ]
     if not open_browser:
         cmd.append("--no-browser")
@@ -107,9 +111,10 @@ def _lab(args) -> int:
     if port != args.port:
         print(f"Port {args.port} is in use (another JupyterLab?); using {port}.")
     args.port = port
-    print(f"Starting the course at http://127.0.0.1:{port}/lab/tree/{START_PAGE}")
+    mode = labmodes.INSTRUCTOR if args.instructor else labmodes.LEARNER
+    print(f"Starting the course ({mode}) at http://127.0.0.1:{port}/lab/tree/{START_PAGE}")
     print("JupyterLab prints the full address with its access token below. Stop it with Ctrl-C.", flush=True)
-    return subprocess.call(lab_command(args.port, not args.no_browser), cwd=COURSE_ROOT, env=lab_env())
+    return subprocess.call(lab_command(args.port, not args.no_browser, mode=mode), cwd=COURSE_ROOT, env=lab_env())
 
 
 def register(subparsers) -> None:
@@ -118,4 +123,6 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("lab", help="start JupyterLab at the course's start page")
     p.add_argument("--port", type=int, default=8888)
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    p.add_argument("--instructor", action="store_true",
+                   help="with nbgrader's instructor tooling (formgrader, Create Assignment, Nbgrader menu)")
     p.set_defaults(handler=_lab)

@@ -160,6 +160,34 @@ def plot_column_summary(result: dict, ax=None, *, dataset: str | None = None):
     return ax
 
 
+def _identifier(series: pd.Series) -> bool:
+    """An id, a name or a title: named ``*_id``, or a text column with a different value in (nearly) every row of
+    a table long enough for that to mean something."""
+    name = str(series.name).lower()
+    if name == "id" or name.endswith("_id"):
+        return True
+    present = series.notna().sum()
+    return _kind(series) == "category" and present > 10 and series.nunique() >= 0.9 * present
+
+
+def default_column(df: pd.DataFrame) -> str:
+    """The column the browser opens on: one whose distribution shows something, not an id.
+
+    The first quantity (a number with more than five distinct values, not a year or an order), else the first
+    category with a few values, else the first column that is not an identifier, else the first column.
+    """
+    candidates = [c for c in df.columns if not _identifier(df[c])]
+    for c in candidates:
+        name = str(c).lower()
+        if (_kind(df[c]) == "number" and df[c].nunique() > 5 and "year" not in name
+                and not name.endswith("_order")):
+            return c
+    for c in candidates:
+        if _kind(df[c]) == "category" and 2 <= df[c].nunique() <= TOP_CATEGORIES:
+            return c
+    return candidates[0] if candidates else df.columns[0]
+
+
 def _names() -> list[str]:
     from spmcourse import casedata
 
@@ -181,8 +209,8 @@ def build_dataset_browser(datasets: list[str] | None = None,
 
     ``datasets`` defaults to every case-study dataset and ``loader`` to ``casedata.load``; tests pass their own.
     Returns the container (an ``ipywidgets.VBox``) without displaying it. Its ``controls`` attribute holds the
-    widgets by name (``dataset``, ``column``, ``bins``) and ``output`` the output area. The bins slider is
-    disabled while the column is not a number.
+    widgets by name (``dataset``, ``column``, ``bins``) and ``output`` the output area. Each dataset opens on
+    :func:`default_column`. The bins slider is disabled while the column is not a number.
     """
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
@@ -205,14 +233,15 @@ def build_dataset_browser(datasets: list[str] | None = None,
     style = {"description_width": "initial"}
     dataset = widgets.Dropdown(options=names, value=names[0], description="Dataset", style=style)
     first_columns = list(frame(names[0]).columns)
-    column = widgets.Dropdown(options=first_columns, value=first_columns[0], description="Column", style=style)
+    column = widgets.Dropdown(options=first_columns, value=default_column(frame(names[0])), description="Column",
+                              style=style)
     n_bins = widgets.IntSlider(value=bins, min=3, max=40, description="Bins (numbers)", style=style,
                                continuous_update=False)
 
     def on_dataset(change) -> None:
         cols = list(frame(change["new"]).columns)
         column.options = cols
-        column.value = cols[0]
+        column.value = default_column(frame(change["new"]))
 
     dataset.observe(on_dataset, names="value")
 

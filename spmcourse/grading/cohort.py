@@ -122,12 +122,17 @@ def _grade_cohort(args) -> int:
     check_arguments(course_root, args.assignment, args.student)
 
     started = time.monotonic()
-    done = []
+    from spmcourse.grading.eta import Progress
+    total = len(args.student) if args.student else len(
+        grading._list_students(grading._coursedir(grading.load_config(course_root)), args.assignment))
+    if not args.quiet:
+        print(f"Grading {total} submission(s) of {args.assignment}; a line per student as each finishes.",
+              file=sys.stderr, flush=True)
+    tracker = Progress(total, "students")
 
-    def progress(o) -> None:
-        done.append(o)
+    def progress(o) -> None:  # students done and left, and about how long the rest takes
         score = f"{_fmt(o.score)}/{o.max_score:g}" if o.score is not None else o.status
-        print(f"[{len(done)}] {o.student}: {score} ({o.seconds:.1f} s)", file=sys.stderr, flush=True)
+        tracker.say(f"{o.student}: {score} ({o.seconds:.1f} s)")
 
     outcomes = grading.grade_submissions(course_root, args.assignment, args.student or None, jobs=args.jobs,
                                          feedback=not args.no_feedback, timeout=args.timeout,

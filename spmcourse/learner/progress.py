@@ -1,7 +1,7 @@
 """The learner's progress (``spm progress`` and ``notebooks/progress.ipynb``).
 
-For every module of the curriculum: its status (coming, not started, in progress, submitted), the latest and the
-best score of the learner's self-gradings, and what to do next. The data comes from the workspace record
+For every module of the curriculum: its status (coming, not started, in progress, graded with its score, grading
+failed), the latest and the best score of the learner's self-gradings, and what to do next. The data comes from the workspace record
 (:mod:`spmcourse.learner.workspace`) and the grade history (:mod:`spmcourse.learner.selfgrade`); nothing here writes anything.
 
 Three layers, as for every explorer in the course: :func:`module_progress` returns plain data,
@@ -19,7 +19,8 @@ from spmcourse.authoring import curriculum
 from spmcourse.learner import review, selfgrade, workspace
 from spmcourse.learner.selfgrade import Attempt
 
-COMING, NOT_STARTED, IN_PROGRESS, SUBMITTED = "coming", "not started", "in progress", "submitted"
+COMING, NOT_STARTED, IN_PROGRESS, GRADED, FAILED = "coming", "not started", "in progress", "graded", "grading failed"
+SUBMITTED = GRADED  # the former name of the graded state
 
 
 @dataclass
@@ -46,6 +47,11 @@ class ModuleProgress:
         return self.best.score_text() if self.best else "—"
 
     @property
+    def status_text(self) -> str:
+        """The state in plain words: "graded 5/7" carries the latest score."""
+        return f"{GRADED} {self.latest_text}" if self.status == GRADED else self.status
+
+    @property
     def full_marks(self) -> bool:
         return bool(self.best and self.best.auto_max and (self.best.auto_score or 0) >= self.best.auto_max)
 
@@ -60,7 +66,7 @@ def _next_step(p: ModuleProgress, lesson: Path, root: Path) -> str:
         return f"read the lesson {lesson.as_posix()}, then Start the exercises (make start A={a})"
     if p.update_available:
         return f"a new version was released: get it beside yours with make start A=\"{a} --update\""
-    if p.latest is not None and not p.latest.graded:
+    if p.status == FAILED:
         return f"your last grading failed: {p.latest.reason}"
     if p.status == IN_PROGRESS:
         return f"answer the questions in {mine}/, press Validate, then Grade (make grade A={a})"
@@ -87,13 +93,15 @@ def module_progress(root: Path = COURSE_ROOT) -> list[ModuleProgress]:
             status = COMING
         elif not workspace.is_started(x.key, root):
             status = NOT_STARTED
+        elif attempts and not attempts[-1].graded:
+            status = FAILED
         elif any(a.graded for a in attempts):
-            status = SUBMITTED
+            status = GRADED
         else:
             status = IN_PROGRESS
         p = ModuleProgress(m.number, x.key, x.title, status, len(attempts),
                            selfgrade.latest(attempts), selfgrade.best(attempts))
-        if status in (IN_PROGRESS, SUBMITTED):
+        if status in (IN_PROGRESS, GRADED, FAILED):
             p.update_available = workspace.update_available(x.key, root)
             graded = [a for a in attempts if a.graded]
             p.changed_since_graded = bool(graded) and graded[-1].work_hash != selfgrade.work_hash(x.key, root)
@@ -108,7 +116,7 @@ def module_progress(root: Path = COURSE_ROOT) -> list[ModuleProgress]:
 def recommended(rows: list[ModuleProgress]) -> ModuleProgress | None:
     """The module to work on next: the first available one that is not finished."""
     for p in rows:
-        if p.status != COMING and not (p.status == SUBMITTED and p.full_marks and not p.changed_since_graded
+        if p.status != COMING and not (p.status == GRADED and p.full_marks and not p.changed_since_graded
                                        and not p.update_available):
             return p
     return None
@@ -116,13 +124,13 @@ def recommended(rows: list[ModuleProgress]) -> ModuleProgress | None:
 
 def text_report(rows: list[ModuleProgress], review_text: str = "") -> str:
     """The progress as text, for ``spm progress``."""
-    lines = [f"{'#':<3} {'module':<44} {'status':<12} {'latest':<9} {'best':<9} next step"]
+    lines = [f"{'#':<3} {'module':<44} {'status':<14} {'latest':<9} {'best':<9} next step"]
     coming = [p for p in rows if p.status == COMING]
     for p in rows:
         if p.status == COMING:
             continue
         title = p.title if len(p.title) <= 44 else p.title[:41] + "..."
-        lines.append(f"{p.number:<3} {title:<44} {p.status:<12} {p.latest_text:<9} {p.best_text:<9} "
+        lines.append(f"{p.number:<3} {title:<44} {p.status_text:<14} {p.latest_text:<9} {p.best_text:<9} "
                      f"{p.next_step}")
     if coming:
         lines.append(f"Coming in later updates: modules {', '.join(p.number for p in coming)}.")
@@ -137,38 +145,59 @@ def text_report(rows: list[ModuleProgress], review_text: str = "") -> str:
     return "\n".join(lines)
 
 
+def _score_label(p: ModuleProgress) -> str:
+    if p.best is None or not p.best.graded:
+        return "last grading failed" if p.status == FAILED else "not graded yet"
+    label = f"best {p.best_text}"
+    if p.attempts > 1:
+        label += f" · latest {p.latest_text}" if p.latest and p.latest.graded else " · latest failed"
+        label += f" · {p.attempts} gradings"
+    return label
+
+
 def plot_scores(rows: list[ModuleProgress], ax=None):
-    """Latest and best share of the auto-graded points per started module, as bars; returns the axis."""
+    """One row per started module: the best share of the auto-graded points as a bar, the latest as a marker,
+    and the scores written beside it (a first 0/7 is a labelled row, not an invisible bar); returns the axis."""
     import matplotlib.pyplot as plt
     import numpy as np
 
     from spmcourse.plots import PALETTE, decorate
 
     ax = ax if ax is not None else plt.gca()
-    shown = [p for p in rows if p.status in (IN_PROGRESS, SUBMITTED)]
-    x = np.arange(len(shown))
-    latest = [(p.latest.percent or 0.0) if p.latest else 0.0 for p in shown]
-    best = [(p.best.percent or 0.0) if p.best else 0.0 for p in shown]
-    ax.bar(x - 0.2, latest, width=0.4, color=PALETTE["light"], edgecolor=PALETTE["kestrel"], label="latest")
-    ax.bar(x + 0.2, best, width=0.4, color=PALETTE["kestrel"], label="best")
-    ax.set_xticks(x, [p.number for p in shown])
-    ax.set_xlim(-0.7, max(len(shown), 6) - 0.3)  # bars keep their width with one module started
-    ax.set_ylim(0, 105)
+    shown = [p for p in rows if p.status in (IN_PROGRESS, GRADED, FAILED)]
+    y = np.arange(len(shown))
+    best = [(p.best.percent or 0.0) if p.best and p.best.graded else 0.0 for p in shown]
+    ax.barh(y, best, height=0.55, color=PALETTE["kestrel"], label="best")
+    latest = [(i, p.latest.percent or 0.0) for i, p in enumerate(shown)
+              if p.latest and p.latest.graded and p.attempts > 1]
+    if latest:
+        ax.plot([v for _, v in latest], [i for i, _ in latest], "D", color=PALETTE["neutral"], label="latest")
+    for i, p in enumerate(shown):
+        ax.text(min(best[i], 100) + 2, i, _score_label(p), va="center", fontsize=9)
+    ax.axvline(100, color=PALETTE["neutral"], linestyle="--", linewidth=1)
+    ax.set_yticks(y, [f"{p.number} {p.title[:28]}" for p in shown])
+    ax.set_ylim(max(len(shown), 3) - 0.5, -0.5)  # first module on top; rows keep their height with one module
+    ax.set_xlim(0, 160)  # room for the labels right of a full bar
+    ax.set_xticks([0, 25, 50, 75, 100])
     if not shown:
         ax.text(0.5, 0.5, "No module started yet: press Start on module 00.", ha="center", va="center",
                 transform=ax.transAxes, color=PALETTE["neutral"])
-        ax.set_xticks([])
-    decorate(ax, title="Your scores (auto-graded questions)", xlabel="module", ylabel="% of points",
-             legend=bool(shown))
+        ax.set_yticks([])
+    decorate(ax, title="Your best score per module (auto-graded questions)", xlabel="% of the points (dashed: all)",
+             ylabel="", legend=False)
+    if latest:
+        ax.legend(loc="lower right", fontsize=8)
     return ax
 
 
 # --- The ipywidgets view ----------------------------------------------------------------------------------------
 
 def _status_html(p: ModuleProgress) -> str:
-    colour = {SUBMITTED: "#2e8b57", IN_PROGRESS: "#e07a1f", NOT_STARTED: "#7f8c8d"}.get(p.status, "#7f8c8d")
+    colour = {IN_PROGRESS: "#e07a1f", FAILED: "#b03a2e", NOT_STARTED: "#7f8c8d"}.get(p.status, "#7f8c8d")
+    if p.status == GRADED:  # green only for all the auto-graded points
+        colour = "#2e8b57" if p.full_marks and p.latest_text == p.best_text else "#1f5f8b"
     extra = " · update available" if p.update_available else ""
-    return f"<span style='color:{colour};font-weight:bold'>{p.status}</span>{extra}"
+    return f"<span style='color:{colour};font-weight:bold'>{html.escape(p.status_text)}</span>{extra}"
 
 
 def build_progress_view(root: Path = COURSE_ROOT, *, link_prefix: str = "../"):
@@ -183,11 +212,12 @@ def build_progress_view(root: Path = COURSE_ROOT, *, link_prefix: str = "../"):
     from IPython.display import Markdown, display
 
     root = Path(root)
-    out = widgets.Output(layout=widgets.Layout(border="1px solid #d5e3ee", padding="4px 8px", min_height="2em"))
+    # the output area shows only once a button put something in it: no empty box on a fresh page
+    out = widgets.Output(layout=widgets.Layout(border="1px solid #d5e3ee", padding="4px 8px", display="none"))
     plot_out = widgets.Output()
     summary = widgets.HTML()
     grid = widgets.GridBox(layout=widgets.Layout(
-        grid_template_columns="minmax(0, 1fr) 100px 52px 52px 148px", grid_gap="6px 10px", align_items="center"))
+        grid_template_columns="minmax(0, 1fr) 110px 52px 52px 148px", grid_gap="6px 10px", align_items="center"))
     review_out = widgets.Output()  # where to review: markdown, so that its links open the lessons in JupyterLab
     review_out.add_class("spm-review")
     container = widgets.VBox([summary, review_out, grid, out, plot_out])
@@ -205,6 +235,7 @@ def build_progress_view(root: Path = COURSE_ROOT, *, link_prefix: str = "../"):
         for b in container.buttons.values():
             b.disabled = True
         out.clear_output()
+        out.layout.display = None
         with out:
             try:
                 action(assignment)
@@ -227,7 +258,7 @@ def build_progress_view(root: Path = COURSE_ROOT, *, link_prefix: str = "../"):
 
     def refresh() -> None:
         rows = module_progress(root)
-        header = ["module and next step", "status", "latest", "best", ""]
+        header = ["module and next step", "state", "latest", "best", ""]
         children = [widgets.HTML(f"<b>{h}</b>") for h in header]
         container.buttons.clear()
         for p in rows:
@@ -270,7 +301,8 @@ def build_progress_view(root: Path = COURSE_ROOT, *, link_prefix: str = "../"):
             summary.value += f"<br><small style='color:#b03a2e'>{html.escape(notice)}</small>"
         plot_out.clear_output(wait=True)
         with plot_out:
-            fig, ax = plt.subplots(figsize=(6.5, 2.6))
+            started = sum(p.status in (IN_PROGRESS, GRADED, FAILED) for p in rows)
+            fig, ax = plt.subplots(figsize=(7.5, 1.3 + 0.4 * max(started, 3)))
             plot_scores(rows, ax)
             fig.tight_layout()
             display(fig)

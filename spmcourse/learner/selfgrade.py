@@ -88,7 +88,7 @@ def prepare_course(assignment: str, root: Path = COURSE_ROOT) -> Path:
     source = exam.source_folder(assignment, root)
     if not source.is_dir():
         raise CourseError(f"the course's source/{assignment}/ is missing, so its hidden tests cannot run. "
-                          "Update the course (`git pull`).")
+                          "Update the course (`make update`).")
     course = grading_root(root)
     (course / "source").mkdir(parents=True, exist_ok=True)
     config = _config_text(root)

@@ -209,7 +209,7 @@ def resolve(name: str, root: Path = COURSE_ROOT) -> str:
         raise CourseError(f"module {m.key} ({m.title}) is not available yet; it is coming in a later update.")
     if not released_files(m.key, root):
         raise CourseError(f"the release of {m.key} is missing (no release/{m.key}/ folder with notebooks). "
-                          "Update the course (`git pull`), or an instructor runs `make release`.")
+                          "Update the course (`make update`), or an instructor runs `make release`.")
     return m.key
 
 

@@ -12,6 +12,7 @@
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -122,24 +123,24 @@ class Lab:
         page.goto(f"{self.url}/lab/workspaces/page{self.pages}/tree/{path}?token={self.token}")
 
 
-@pytest.fixture(scope="session")
-def lab(course_copy, tmp_path_factory):
+@contextlib.contextmanager
+def serve(course_copy: CourseCopy, home: Path, mode: str = "learner"):
+    """A JupyterLab server on ``course_copy`` started as `make lab` (``mode="learner"``) or `make instructor`
+    (``"instructor"``) start it, on a free port with a token; yields a :class:`Lab`."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` (Debian package chromium)")
     install_overrides()  # what `make lab` does first
-    home = tmp_path_factory.mktemp("jupyter-home")
     port, token = _free_port(), secrets.token_hex(16)
     env = lab_env(dict(os.environ, PYTHONPATH=str(course_copy.root),
                        JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
-                       JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"),
                        JUPYTER_RUNTIME_DIR=str(home / "runtime")))
     env.pop("SPM_WORKSPACE", None)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    log_path = ARTIFACTS / f"jupyterlab-{worker}.log"
+    log_path = ARTIFACTS / f"jupyterlab-{mode}-{worker}.log"
     log = open(log_path, "w")
     # Exposing the app lets the tests read JupyterLab's cell models (cells off screen are not rendered).
-    cmd = lab_command(port, open_browser=False, root=course_copy.root) + [
+    cmd = lab_command(port, open_browser=False, root=course_copy.root, mode=mode) + [
         f"--IdentityProvider.token={token}", "--LabApp.expose_app_in_browser=True"]
     start = time.perf_counter()
     server = subprocess.Popen(cmd, cwd=course_copy.root, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -157,7 +158,7 @@ def lab(course_copy, tmp_path_factory):
         the_lab = Lab(url, token, course_copy, time.perf_counter() - start)
         the_lab.timings["server ready"] = round(the_lab.seconds_to_ready, 1)
         yield the_lab
-        (ARTIFACTS / f"browser-timings-{worker}.json").write_text(json.dumps(the_lab.timings, indent=2) + "\n")
+        (ARTIFACTS / f"browser-timings-{mode}-{worker}.json").write_text(json.dumps(the_lab.timings, indent=2) + "\n")
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -166,6 +167,12 @@ def lab(course_copy, tmp_path_factory):
             server.kill()
             server.wait(5)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def lab(course_copy, tmp_path_factory):
+    with serve(course_copy, tmp_path_factory.mktemp("jupyter-home")) as the_lab:
+        yield the_lab
 
 
 # --- Chromium ---------------------------------------------------------------------------------------------------

@@ -1,0 +1,95 @@
+"""The two labs in a real browser. `make lab` (the learner's): the welcome page opens alone, with no kernel and not
+shown as modified; none of nbgrader's instructor tooling (no Nbgrader menu, no Create Assignment, no Assignment
+or Course List, nothing saying "No courses found"), Validate still there; JupyterLab's workspace is the course's
+own; the progress page (it has code) opens unmodified; a lesson's kernel stops when its tab is closed. `make instructor`: the
+Nbgrader menu, Create Assignment and the formgrader are there."""
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+
+import pytest
+
+from .conftest import serve
+from .test_learner_journey import ACTIVE, sessions, wait_kernel_idle, wait_open
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+TABS = "#jp-main-dock-panel .lm-TabBar-tab"
+
+
+def menus(page) -> list[str]:
+    return page.locator("#jp-menu-panel .lm-MenuBar-itemLabel").all_inner_texts()
+
+
+def commands(page) -> set[str]:
+    return set(page.evaluate("() => window.jupyterapp.commands.listCommands()"))
+
+
+def status(lab, path: str) -> int:
+    try:
+        with urllib.request.urlopen(f"{lab.url}/{path}?token={lab.token}", timeout=10) as reply:
+            return reply.status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+def test_learner_lab_opens_the_welcome_page_alone_without_instructor_tooling(lab, page):
+    lab.open(page)
+    wait_open(page, "welcome.ipynb")
+    page.wait_for_timeout(2000)  # restored tabs, sidebars and kernels would show by now
+    assert page.locator(TABS).count() == 1, page.locator(TABS).all_inner_texts()
+    assert page.locator(f"{TABS}.jp-mod-dirty").count() == 0, "the welcome page shows as modified"
+    assert "notebooks/welcome.ipynb" not in sessions(lab), "the welcome page started a kernel"
+
+    assert "Nbgrader" not in menus(page), menus(page)
+    assert page.locator("#nbgrader-create_assignemnt").count() == 0
+    assert page.locator(".jp-SideBar .lm-TabBar-tab", has_text="Assignment").count() == 0
+    assert page.get_by_text("No courses found").count() == 0
+    nbgrader = {c for c in commands(page) if c.startswith("nbgrader:")}
+    assert not nbgrader & {"nbgrader:open-formgrader", "nbgrader:open-create-assignment",
+                           "nbgrader:open-assignment-list", "nbgrader:open-course-list"}, nbgrader
+    assert page.locator(f"{ACTIVE} .jp-Toolbar").get_by_text("Validate", exact=True).count() == 1
+    assert status(lab, "formgrader") == 404 and status(lab, "assignments") == 404
+
+    # the open tabs are remembered in the course's own state folder, not in the user's home
+    workspaces = lab.course.root / "work" / ".course" / "jupyterlab" / "learner" / "workspaces"
+    page.wait_for_timeout(1000)
+    assert any(workspaces.glob("*.jupyterlab-workspace")), f"no workspace saved in {workspaces}"
+
+
+def test_progress_page_opens_unmodified_and_a_lesson_kernel_stops_when_its_tab_closes(lab, page):
+    lab.open(page, "notebooks/progress.ipynb")
+    wait_kernel_idle(page, "progress.ipynb")  # it has code: its kernel starts, and writes into its metadata
+    page.wait_for_timeout(1500)
+    assert page.locator(f"{TABS}.jp-mod-dirty").count() == 0, "the progress page shows as modified"
+
+    lesson = lab.course.lesson.as_posix()
+    lab.open(page, lesson)
+    wait_kernel_idle(page, lab.course.lesson.name)
+    assert lesson in sessions(lab)
+    page.evaluate("() => window.jupyterapp.commands.execute('application:close')")
+    dialog = page.locator(".jp-Dialog")
+    page.wait_for_timeout(1000)
+    assert dialog.count() == 0, dialog.all_inner_texts()  # nothing ran, nothing to save
+    page.wait_for_function(f"""async () => {{
+        const r = await fetch('/api/sessions?token={lab.token}');
+        return !(await r.json()).some(s => s.path === {lesson!r}); }}""", timeout=15_000)
+
+
+@pytest.fixture(scope="module")
+def instructor_lab(course_copy, tmp_path_factory):
+    with serve(course_copy, tmp_path_factory.mktemp("instructor-home"), "instructor") as the_lab:
+        yield the_lab
+
+
+def test_instructor_lab_has_the_formgrader_and_create_assignment(instructor_lab, page):
+    instructor_lab.open(page)
+    wait_open(page, "welcome.ipynb")
+    page.locator("#jp-menu-panel .lm-MenuBar-itemLabel", has_text="Nbgrader").wait_for()
+    assert {"nbgrader:open-formgrader", "nbgrader:open-create-assignment"} <= commands(page)
+    page.evaluate("() => window.jupyterapp.commands.execute('nbgrader:open-create-assignment')")
+    page.locator("#nbgrader-create_assignemnt").wait_for()
+    assert status(instructor_lab, "formgrader") == 200
+    page.evaluate("() => window.jupyterapp.commands.execute('nbgrader:open-formgrader')")
+    page.frame_locator("iframe").first.get_by_text("Manage Assignments").first.wait_for(timeout=30_000)
