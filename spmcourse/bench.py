@@ -350,7 +350,7 @@ def run(smoke: bool = False, class_size: int = 40, jobs: int | None = None, load
     results.update(grading_speedup=g["speedup"], grading_overhead=g["overhead"], peak_rss_mb=g["peak_rss_mb"],
                    identical_scores=g["identical_scores"], sandbox_cost=g["sandbox_cost"])
 
-    results.update(load_benchmark(5 if smoke else load_class, jobs))
+    results.update(load_benchmark(3 if smoke else load_class, jobs))
     print("\nbench: " + " ".join(
         f"{k}={results[k]:.2f}" for k in ("course_exec_s", "max_notebook_s", "explorer_p50_ms",
                                            "grading_speedup", "grading_overhead", "peak_rss_mb", *LOAD_FIELDS)))
