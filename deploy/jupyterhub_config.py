@@ -135,7 +135,9 @@ def _secure_layout() -> None:
     course = EXCHANGE / COURSE_ID
     _apply(course, owner, graders, 0o755, create=True)
     _apply(course / "outbound", owner, graders, 0o755, create=True)   # released assignments: everyone reads
-    _apply(course / "inbound", owner, graders, 0o2773, create=True)   # students write in, cannot list
+    # students write in, cannot list; sticky: a student who learns another's submission name cannot rename it
+    # (to pass it off as their own: collect takes the student id from the name) or remove it
+    _apply(course / "inbound", owner, graders, 0o3773, create=True)
     _apply(course / "feedback", owner, graders, 0o711, create=True)   # fetched by unguessable name only
     # the instructors' course folder: source/, gradebook.db, submitted/, autograded/, feedback/
     if COURSE_ROOT.exists() or COURSE_ROOT.is_symlink():

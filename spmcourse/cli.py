@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "spmcourse.learner.exam",          # exam (practice exam papers)
     "spmcourse.grading.cohort",        # grade-cohort (instructor)
     "spmcourse.learner.update",        # update (learner)
+    "spmcourse.grading.report",        # report (instructor)
 )
 
 

@@ -12,7 +12,11 @@ Speed targets are ratios against baselines measured in the same run, because the
 
 The last line printed is one machine-readable summary::
 
-    bench: course_exec_s=... max_notebook_s=... explorer_p50_ms=... grading_speedup=... grading_overhead=... peak_rss_mb=...
+    bench: course_exec_s=... max_notebook_s=... explorer_p50_ms=... grading_speedup=... grading_overhead=... peak_rss_mb=... load_students=... load_submit_s=... load_collect_s=... load_grade_s=... load_grade_per_student_s=... load_peak_rss_mb=... load_problems=...
+
+The class-under-load part (``--load-class N``, default 300; ``--load-only`` runs just it) is
+`tests/loadtest.py`: N students fetch and submit concurrently, some resubmit, some late; collect; grading;
+every submission checked.
 
 ``python tests/bench.py --smoke`` runs a tiny version (the test suite checks that it works, not its timings).
 """
@@ -314,7 +318,7 @@ def grading_benchmark(module, size: int, jobs: int | None = None) -> dict:
 
 # --- Report ---------------------------------------------------------------------------------------------------
 
-def run(smoke: bool = False, class_size: int = 40, jobs: int | None = None) -> dict:
+def run(smoke: bool = False, class_size: int = 40, jobs: int | None = None, load_class: int = 300) -> dict:
     results: dict = {}
     print(f"Machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB; "
           f"Python {sys.version.split()[0]}; {time.strftime('%Y-%m-%d %H:%M')}")
@@ -365,10 +369,40 @@ def run(smoke: bool = False, class_size: int = 40, jobs: int | None = None) -> d
     results.update(grading_speedup=g["speedup"], grading_overhead=g["overhead"], peak_rss_mb=g["peak_rss_mb"],
                    identical_scores=g["identical_scores"], sandbox_cost=g["sandbox_cost"])
 
+    results.update(load_benchmark(3 if smoke else load_class, jobs))
     print("\nbench: " + " ".join(
         f"{k}={results[k]:.2f}" for k in ("course_exec_s", "max_notebook_s", "explorer_p50_ms",
-                                           "grading_speedup", "grading_overhead", "peak_rss_mb")))
+                                           "grading_speedup", "grading_overhead", "peak_rss_mb", *LOAD_FIELDS)))
     return results
+
+
+#: Summary fields of the class-under-load run (tests/loadtest.py), after the original six.
+LOAD_FIELDS = ("load_students", "load_submit_s", "load_collect_s", "load_grade_s", "load_grade_per_student_s",
+               "load_peak_rss_mb", "load_problems")
+
+
+def load_benchmark(size: int, jobs: int | None = None) -> dict:
+    """A class of ``size`` fetching and submitting concurrently, collected and graded; checked and timed."""
+    import loadtest
+
+    if size <= 0:
+        return {k: float("nan") for k in LOAD_FIELDS}
+    with tempfile.TemporaryDirectory(prefix="spm-load-") as tmp, PeakRSS() as peak:
+        result = loadtest.simulate(Path(tmp), size, grade_jobs=jobs)
+        problems = loadtest.check(result)
+        info = loadtest.summary(result)
+    print(f"\nClass of {size} under load: {info['submissions']} submissions ({info['resubmitted']} students "
+          f"resubmitted, {info['late']} late) from 16 concurrent processes")
+    print(f"  burst before the deadline  {info['burst1_s']:8.1f} s")
+    print(f"  burst after the deadline   {info['burst2_s']:8.1f} s")
+    print(f"  nbgrader collect           {info['collect_s']:8.1f} s")
+    print(f"  cohort grading             {info['grade_s']:8.1f} s   ({info['graded']} graded, "
+          f"{info['grade_s'] / size:.2f} s per student)")
+    print(f"  peak memory {peak.mb:.0f} MB; problems: {problems[:5] or 'none'}")
+    return {"load_students": size, "load_submit_s": info["burst1_s"] + info["burst2_s"],
+            "load_collect_s": info["collect_s"], "load_grade_s": info["grade_s"],
+            "load_grade_per_student_s": info["grade_s"] / size, "load_peak_rss_mb": peak.mb,
+            "load_problems": len(problems), "load_ok": not problems}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -377,9 +411,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--class-size", type=int, default=40)
     parser.add_argument("--jobs", type=int, default=None,
                         help="the grader's worker processes (default: the grader's own, one per CPU plus one)")
+    parser.add_argument("--load-class", type=int, default=300, metavar="N",
+                        help="students in the class-under-load run (fetch, submit, resubmit, late, collect, grade; "
+                             "0 skips it)")
+    parser.add_argument("--load-only", action="store_true", help="run only the class-under-load part")
     args = parser.parse_args(argv)
-    results = run(smoke=args.smoke, class_size=args.class_size, jobs=args.jobs)
-    return 0 if results["identical_scores"] else 1
+    if args.load_only:
+        results = load_benchmark(args.load_class, args.jobs)
+        print("\nbench: " + " ".join(f"{k}={results[k]:.2f}" for k in LOAD_FIELDS))
+        return 0 if results["load_ok"] else 1
+    results = run(smoke=args.smoke, class_size=args.class_size, jobs=args.jobs, load_class=args.load_class)
+    return 0 if results["identical_scores"] and results.get("load_ok", True) else 1
 
 
 if __name__ == "__main__":

@@ -8,12 +8,14 @@ import sys
 from conftest import ROOT
 
 SUMMARY = re.compile(r"^bench: course_exec_s=[\d.]+ max_notebook_s=[\d.]+ explorer_p50_ms=[\d.]+ "
-                     r"grading_speedup=[\d.]+ grading_overhead=[\d.]+ peak_rss_mb=[\d.]+$")
+                     r"grading_speedup=[\d.]+ grading_overhead=[\d.]+ peak_rss_mb=[\d.]+ load_students=3.00 "
+                     r"load_submit_s=[\d.]+ load_collect_s=[\d.]+ load_grade_s=[\d.]+ "
+                     r"load_grade_per_student_s=[\d.]+ load_peak_rss_mb=[\d.]+ load_problems=0.00$")
 
 
 def test_smoke_benchmark_prints_the_summary_line():
     result = subprocess.run([sys.executable, str(ROOT / "tests" / "bench.py"), "--smoke"], cwd=ROOT, capture_output=True,
-                            text=True, timeout=600)
+                            text=True, timeout=1200)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     lines = result.stdout.strip().splitlines()
     assert SUMMARY.match(lines[-1]), f"last line is not the summary: {lines[-1]!r}"

@@ -63,8 +63,8 @@ def test_every_block_of_the_guide_is_marked_for_this_test():
 
 
 #: The marked blocks in the guide's order, and who runs them.
-ORDER = ["exchange", "simulate-students", "roster", "release", "student-fetch", "student-submit", "duedate", "collect", "grade",
-         "regrade", "manual-grade", "feedback", "student-feedback", "export"]
+ORDER = ["exchange", "simulate-students", "roster", "release", "student-fetch", "student-submit", "duedate", "collect",
+         "grade", "regrade", "manual-grade", "feedback", "student-feedback", "export", "lms-export", "report"]
 
 
 def settings_of(config_text: str) -> dict:
@@ -212,6 +212,17 @@ def test_the_instructor_guide_works_as_written(make_course, tmp_path):
     assert rows["bob"]["late_submission_penalty"] == "0.0"  # the course flags lateness, deducts nothing
     assert rows["bob"]["timestamp"] > rows["bob"]["duedate"] > rows["alice"]["timestamp"]
     assert {rows[s]["grading_status"] for s in rows} == {"graded"}
+    # 9b. the learning platforms' import files: carol's and bob's written answers are not graded, so no grade yet
+    as_instructor("lms-export")
+    canvas = list(csv.reader((course / "canvas-grades.csv").open()))
+    assert canvas[0][-1] == A and {r[3]: r[-1] for r in canvas[2:]} == {"alice": "6", "bob": "", "carol": ""}
+    moodle = list(csv.reader((course / "moodle-grades.csv").open()))
+    assert {r[2]: r[-1] for r in moodle[1:]} == {"alice": "6", "bob": "", "carol": ""}
+    # 10. the instructor report
+    out = as_instructor("report")
+    assert "3 students, 0 failed gradings" in out
+    page = (course / "autograded" / f"{A}-report.html").read_text()
+    assert "corrected item-total correlation" in page and "q2_margin_test" in page
     assert kit.leftover_processes() == []
     (tmp_path / "workflow.log").write_text("\n".join(log))
     print("\n".join(entry.splitlines()[0] for entry in log))

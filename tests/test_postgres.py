@@ -118,5 +118,10 @@ def test_grading_round_trip_on_postgres(postgres, tmp_path, monkeypatch):
     kit.nbgrader(course, "export", f"--to={out}", "--exporter=spmcourse.grading.StatusCsvExport")
     rows = {r["student_id"]: r for r in csv.DictReader(out.open())}
     assert {s: rows[s]["score"] for s in rows} == {"ada": "8.0", "ben": "1.0"}
+    # the instructor report reads the same PostgreSQL gradebook (spmcourse/grading/report.py)
+    from spmcourse.grading import report
+    rep = report.build(course, A)
+    assert rep.totals == {"ada": 6.0, "ben": 1.0} and list(rep.failed) == ["cid"]  # ben's written answer: ungraded
+    assert {q.name: q.difficulty for q in rep.questions}["q1_mrr_test"] == 1.0
     assert not (course / "gradebook.db").exists()  # SQLite was never used
     assert kit.leftover_processes() == []

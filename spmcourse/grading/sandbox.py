@@ -328,7 +328,10 @@ def _python_paths() -> list[Path]:
     this process imported it from, and wherever the environment's editable installs point)."""
     paths = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.exec_prefix), Path(sys.base_exec_prefix),
              Path(os.path.realpath(sys.executable)).parent.parent, Path(__file__).resolve().parent}
-    paths |= set(installed_package_dirs([p for p in sys.path if p.endswith("site-packages")]))
+    site_dirs = [p for p in sys.path if p.endswith("site-packages")]
+    # a site folder a .pth adds (site.addsitedir) lies outside the prefixes: the kernel imports from it too
+    paths |= {Path(p) for p in site_dirs if os.path.isdir(p)}
+    paths |= set(installed_package_dirs(site_dirs))
     return sorted({Path(os.path.realpath(p)) for p in paths})
 
 
