@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "spmcourse.curriculum",  # nav
     "spmcourse.workspace", "spmcourse.selfgrade", "spmcourse.progress",  # start, grade, progress (learner)
     "spmcourse.cohort",      # grade-cohort (instructor)
+    "spmcourse.portfolio",   # portfolio (learner)
 )
 
 
