@@ -19,6 +19,7 @@ Examples
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from spmcourse import finance, planning, pricing, risk, roadmap
@@ -85,9 +86,8 @@ def plan_flows(plan: pd.DataFrame, price: float | None = None, *, seat_factor: f
     """
     table = plan.set_index("year")
     years = table.index.to_numpy(dtype=float)
-    seats = pd.Series(table["seats"].to_numpy(dtype=float), index=years)
-    shifted = [float(pd.Series(seats).reindex(sorted(set(years) | {y - delay_years})).interpolate(method="index")
-                     .clip(lower=0).loc[y - delay_years]) if y - delay_years >= 0 else 0.0 for y in years]
+    # linear between the plan's years; before year 0 there are no seats
+    shifted = np.interp(years - delay_years, years, table["seats"].to_numpy(dtype=float), left=0.0)
     p = table["price_per_seat_month"].astype(float) if price is None else float(price)
     out = pd.DataFrame(index=table.index)
     out["seats"] = [s * seat_factor for s in shifted]
