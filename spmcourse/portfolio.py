@@ -5,7 +5,7 @@ The page is built from the learner's own copies in the workspace (``work/``, see
 1. the capstone assignment ``work/12-capstone/``: every cell except the check cells, with the learner's outputs
    (tables and plots embedded, so the page needs no other file);
 2. every notebook in ``work/own-product/`` (the template ``notebooks/12-your-own-product.ipynb`` saved there);
-3. the written answers of every assignment the learner started: each question and the answer below it.
+3. the written answers of every other assignment the learner started: each question and the answer below it.
 
 It is one self-contained file: inline CSS, images as data URIs, no scripts, nothing fetched from the network. A file
 at the output path is replaced only if an earlier ``spm portfolio`` wrote it; anything else is left alone.
@@ -132,7 +132,8 @@ def render(root: Path = COURSE_ROOT, *, name: str = "") -> tuple[str, list[str]]
                             f"{notebook_html(path, drop_checks=False)}")
         except ValueError as err:
             notes.append(f"{workspace.display_path(path, root)} was left out: {err}")
-    answers = written_answers(root)
+    shown = {CAPSTONE} if any(s.startswith("<h2>Capstone") for s in sections) else set()
+    answers = [a for a in written_answers(root) if a["assignment"] not in shown]  # not twice on one page
     if answers:
         items = [f"<h3>{html.escape(a['assignment'])} · {html.escape(a['title'])}</h3>\n"
                  f'<div class="question">{_markdown(a["question"])}</div>\n'

@@ -12,6 +12,7 @@ from spmcourse import cli, portfolio, workspace
 from spmcourse.errors import CourseError
 from spmcourse.notebooks import read, write
 
+OTHER_ANSWER = "Promise P1 first response within **two hours**, staffed from 07:00."
 ANSWER = "Launch after fixes: support needs **four** trained agents. <script>alert('x')</script>"
 
 
@@ -34,6 +35,12 @@ def learner(tmp_path, monkeypatch):
     run = execute(nb, cwd=copy.parent)
     assert run.errors() == []
     write(run.nb, copy)
+    workspace.start("00-orientation", ROOT)  # a written answer in another module
+    other = workspace.assignment_dir("00-orientation", ROOT) / "00-exercises.ipynb"
+    nb = read(other)
+    task = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("task"))
+    nb.cells[task + 1].source = OTHER_ANSWER
+    write(nb, other)
     return tmp_path
 
 
@@ -44,7 +51,9 @@ def test_the_page_holds_the_capstone_and_the_written_answer(learner):
     assert "<title>Ada Lovelace: software product management portfolio</title>" in page
     assert "Capstone: should Kestrel launch a care edition?" in page
     assert "Question 12 (3 points): the launch decision" in page and "care_npv" in page  # questions and code
-    assert "Written answers" in page and "12-capstone" in page and "<strong>four</strong>" in page
+    assert page.count("<strong>four</strong>") == 1  # the capstone's one-pager, shown once, with the capstone
+    assert "Written answers" in page and "00-orientation" in page and "<strong>two hours</strong>" in page
+    assert page.index("Capstone:") < page.index("<strong>four</strong>") < page.index("Written answers")
     # what an employer should not see, and what would make the page depend on anything else
     assert "visible checks passed" not in page and "BEGIN HIDDEN TESTS" not in page
     assert "MARK SCHEME" not in page and "Before you start" not in page
@@ -87,13 +96,21 @@ def test_a_damaged_capstone_copy_is_named_and_the_rest_still_exports(learner):
     copy = learner / "work" / portfolio.CAPSTONE / "12-exercises.ipynb"
     text = copy.read_text()
     copy.write_text(text[: len(text) // 2])
-    with pytest.raises(CourseError, match="12-exercises.ipynb was left out.*not a valid notebook"):
-        portfolio.export(root=ROOT)  # nothing else to show: the error names the damaged file
     own = learner / "work" / portfolio.OWN_FOLDER
     own.mkdir()
     write(read(ROOT / "notebooks" / "12-your-own-product.ipynb"), own / "mine.ipynb")
     out, notes = portfolio.export(root=ROOT)
     assert any("12-exercises.ipynb was left out" in n and "not a valid notebook" in n for n in notes)
     page = out.read_text()
-    assert "Capstone:" not in page and "My own product: mine" in page
+    assert "Capstone:" not in page and "My own product: mine" in page and "two hours" in page
     assert copy.read_text() == text[: len(text) // 2]  # the damaged copy is left as it was, for the learner
+
+
+def test_only_a_damaged_capstone_gives_an_error_that_names_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("SPM_WORKSPACE", str(tmp_path / "work"))
+    workspace.start(portfolio.CAPSTONE, ROOT)
+    copy = workspace.assignment_dir(portfolio.CAPSTONE, ROOT) / "12-exercises.ipynb"
+    copy.write_text("{ not json")
+    with pytest.raises(CourseError, match="12-exercises.ipynb was left out.*not a valid notebook"):
+        portfolio.export(root=ROOT)
+    assert copy.read_text() == "{ not json"
