@@ -73,6 +73,7 @@ DATASETS: tuple[str, ...] = (
     "slo_history",
     "raci_draft",
     "deployments", "incidents", "throughput", "project_status", "sus_responses", "defects", "modules",
+    "care_buyer_needs", "care_price_test", "care_plan", "care_risks", "care_work", "care_launch_gates",
 )
 
 # One fixed seed per dataset. customers, subscriptions and mrr_movements come out of one simulation of the
@@ -340,6 +341,8 @@ def _build_all() -> dict[str, pd.DataFrame]:
     frames["raci_draft"] = services.raci_draft()
     from spmcourse import casedata_development  # module 09's datasets
     frames.update(casedata_development.build(_SEEDS))
+    from spmcourse import casedata_capstone  # module 12: the care-edition decision (hand-set, no seed)
+    frames.update(casedata_capstone.build())
     missing = set(DATASETS) - set(frames)
     assert not missing, missing
     return frames

@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "spmcourse.grading.cohort",        # grade-cohort (instructor)
     "spmcourse.learner.update",        # update (learner)
     "spmcourse.grading.report",        # report (instructor)
+    "spmcourse.learner.portfolio",     # portfolio (learner)
 )
 
 
