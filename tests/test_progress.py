@@ -107,7 +107,7 @@ def test_cli_progress(course, capsys, monkeypatch):
 def test_view_start_and_grade_buttons(course):
     """The ipywidgets view, driven the way a click drives it: real start, real grading."""
     view = progress.build_progress_view(course)
-    assert view.children[2].layout.display == "none"  # no empty output box before a button is pressed
+    assert view.children[3].layout.display == "none"  # no empty output box before a button is pressed
     start, grade = view.buttons[f"start:{ASSIGNMENT}"], view.buttons[f"grade:{ASSIGNMENT}"]
     assert start.description == "Start" and grade.disabled
     start.click()
@@ -123,7 +123,7 @@ def test_view_start_and_grade_buttons(course):
     assert "not answered yet (2 points; its mark scheme is shown once you have answered it)" in view.last_report
     assert "mark schemes" not in view.last_report  # nothing to assess yet: the written question is unanswered
     assert "answer the written questions, then Grade again" in _row(course).next_step
-    cells = [getattr(c, "value", "") for c in view.children[1].children]
+    cells = [getattr(c, "value", "") for c in view.children[2].children]  # summary, review, grid, ...
     assert any("graded 2/5" in v for v in cells) and "2/5" in cells
     assert not view.buttons[f"grade:{ASSIGNMENT}"].disabled  # buttons are enabled again after the grading
 

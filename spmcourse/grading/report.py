@@ -119,7 +119,7 @@ def failure_messages(course_root: Path, cd, assignment: str, students: list[str]
     """test cell -> {message -> count}, from the error outputs of the autograded notebooks."""
     import nbformat
 
-    from spmcourse import grading
+    from spmcourse.grading import run as grading
 
     counts: dict = {}
     for student in students:
@@ -152,7 +152,7 @@ def build(course_root, assignment: str) -> Report:
     """Read the gradebook, the status file and the autograded notebooks of one assignment."""
     from nbgrader.api import MissingEntry
 
-    from spmcourse import grading
+    from spmcourse.grading import run as grading
 
     course_root = Path(course_root).resolve()
     cfg = grading.load_config(course_root)
@@ -322,13 +322,14 @@ def write(report: Report, out_dir: Path) -> tuple[Path, Path]:
 def _report(args) -> int:
     import os
 
+    from spmcourse.authoring.lab import ensure_tools_on_path
     from spmcourse.grading import cohort
-    from spmcourse import grading
+    from spmcourse.grading import run as grading
 
     course_root = Path(args.course_root).resolve() if args.course_root else cohort.default_course_root()
     if not (course_root / "nbgrader_config.py").is_file():
         raise CourseError(f"{course_root} is not a course folder (it has no nbgrader_config.py); pass --course-root.")
-    grading._ensure_tools_on_path()
+    ensure_tools_on_path()
     report = build(course_root, args.assignment)
     if not report.totals and not report.failed:
         raise CourseError(f"no graded submission of {args.assignment} yet: grade first with "
