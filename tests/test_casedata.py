@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -9,9 +11,9 @@ import pandas as pd
 import pytest
 
 from spmcourse import casedata, pricing
-from spmcourse.casedata import DATASETS, card, generate, load
+from spmcourse.casedata import DATASETS, card, customer_base, generate, load, pipeline, survey, usage
 
-DATA = Path(casedata.__file__).resolve().parent / "data"
+DATA = Path(casedata.__file__).resolve().parent.parent / "data"
 FIBONACCI = {1, 2, 3, 5, 8, 13, 20}
 
 
@@ -60,7 +62,10 @@ def test_total_size_is_below_five_megabytes():
 def test_every_dataset_has_a_card_that_documents_every_column(name, frames):
     text = card(name)
     assert text.startswith("# "), "the card starts with a title"
-    assert "Fictional data" in text and "spmcourse/casedata.py" in text
+    assert "Fictional data" in text
+    generators = re.findall(r"`spmcourse/casedata/(\w+)\.py`", text)
+    assert generators, "the card names the file that generates the data"
+    assert all((DATA.parent / "casedata" / f"{g}.py").exists() for g in generators), generators
     for heading in ("## Columns", "## Grain", "## Size", "## Caveats"):
         assert heading in text, f"{name} card lacks {heading!r}"
     table_columns = re.findall(r"^\| `([^`]+)` \|", text, flags=re.MULTILINE)
@@ -101,7 +106,7 @@ def test_customers(frames):
     churned = c.dropna(subset=["churn_date"])
     assert (churned["churn_date"] > churned["signup_date"]).all()
     assert (churned["churn_date"] <= "2025-12-31").all()
-    for segment, (_, low, high) in casedata._SEAT_RANGE.items():
+    for segment, (_, low, high) in customer_base.SEAT_RANGE.items():
         assert c.loc[c["segment"] == segment, "seats_at_signup"].between(low, high).all(), segment
     rate = c.groupby("segment")["churn_date"].apply(lambda s: s.notna().mean())
     assert rate["SMB"] > rate["Mid-Market"] > rate["Enterprise"], "SMB churns most"
@@ -126,7 +131,7 @@ def test_mrr_movements_reconcile_exactly_with_subscriptions(frames):
     assert set(m["customer_id"]) <= set(c["customer_id"])
     assert set(m["movement"]) == {"new", "expansion", "contraction", "churn"}
     # Cumulative changes in cents, per customer and month, on the full month grid.
-    grid = pd.MultiIndex.from_product([sorted(c["customer_id"]), casedata._MONTHS], names=["customer_id", "month"])
+    grid = pd.MultiIndex.from_product([sorted(c["customer_id"]), customer_base.MONTHS], names=["customer_id", "month"])
     change = (m.assign(cents=(m["mrr_change"] * 100).round().astype(int))
               .groupby(["customer_id", "month"])["cents"].sum().reindex(grid, fill_value=0))
     cumulative = change.groupby(level="customer_id").cumsum()
@@ -150,7 +155,7 @@ def test_mrr_movements_reconcile_exactly_with_subscriptions(frames):
 
 def test_price_increase_causes_a_churn_spike(frames):
     m = frames["mrr_movements"]
-    churns = m[m["movement"] == "churn"].groupby("month").size().reindex(casedata._MONTHS[12:], fill_value=0)
+    churns = m[m["movement"] == "churn"].groupby("month").size().reindex(customer_base.MONTHS[12:], fill_value=0)
     spike = churns.loc["2024-04-01":"2024-06-01"].mean()
     usual = churns.drop(pd.date_range("2024-03-01", "2024-07-01", freq="MS")).mean()
     assert spike > 2 * usual
@@ -165,7 +170,7 @@ def test_usage_events(frames):
     assert 25_000 <= len(u) <= 40_000
     assert u["event_id"].is_unique and u["timestamp"].is_monotonic_increasing
     assert u["timestamp"].between("2025-10-01", "2026-01-01").all() and (u["timestamp"] < "2026-01-01").all()
-    assert set(u["event"]) == set(casedata._EVENT_NAMES)
+    assert set(u["event"]) == set(usage.EVENT_NAMES)
     assert set(u["platform"]) == {"web", "mobile"}
     assert set(u["customer_id"]) <= set(c.index)
     churn = u["customer_id"].map(c["churn_date"])
@@ -260,7 +265,7 @@ def test_survey_responses(frames):
     assert r.loc[r["customer_id"].isna(), "nps"].isna().all()
     assert r["response_date"].dt.strftime("%Y-%m").eq("2025-09").all()
     answers = {"like", "must-be", "neutral", "live-with", "dislike"}
-    for feature in casedata._KANO_FEATURES:
+    for feature in survey.KANO_FEATURES:
         for side in ("functional", "dysfunctional"):
             assert set(r[f"kano_{feature}_{side}"]) <= answers
     vw = r[["vw_too_cheap", "vw_cheap", "vw_expensive", "vw_too_expensive"]].to_numpy()
@@ -329,7 +334,7 @@ def test_kano_features_land_in_different_categories(frames):
 # --- pipeline -------------------------------------------------------------------------------------------------
 def test_pipeline_stages(frames):
     st = frames["pipeline_stages"]
-    assert list(st["stage"]) == list(casedata._STAGES) and list(st["stage_order"]) == list(range(1, 8))
+    assert list(st["stage"]) == list(pipeline.STAGES) and list(st["stage_order"]) == list(range(1, 8))
     open_probabilities = st["win_probability"].iloc[:5]
     assert open_probabilities.is_monotonic_increasing and open_probabilities.iloc[0] == 0.05
     assert open_probabilities.iloc[-1] == 0.75
@@ -444,3 +449,11 @@ def test_financial_plan_is_a_sensible_business_case(frames):
         middle = (low + high) / 2
         low, high = (middle, high) if _npv(middle, flows) > 0 else (low, middle)
     assert 0.15 < low < 0.60, f"IRR {low:.1%}"
+
+
+def test_lessons_load_data_without_importing_the_generators():
+    """A lesson imports the loader only: the seeded generators are imported to regenerate the files, not to read."""
+    code = ("import sys; from spmcourse import casedata; casedata.load('customers'); "
+            "print(sorted(m for m in sys.modules if m.startswith('spmcourse.casedata.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]", out

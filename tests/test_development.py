@@ -26,8 +26,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from spmcourse import architecture, casedata_development, delivery_metrics as dm, quality  # noqa: E402
-from spmcourse.casedata import load  # noqa: E402
+from spmcourse import architecture, delivery_metrics as dm, quality  # noqa: E402
+from spmcourse.casedata import development as casedata_development, load  # noqa: E402
 
 FMT = "%Y-%m-%d %H:%M:%S"
 

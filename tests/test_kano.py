@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 from spmcourse import casedata, kano
+from spmcourse.casedata import survey
 
-FEATURES = casedata._KANO_FEATURES
+FEATURES = survey.KANO_FEATURES
 
 
 def _by_rules(functional: str, dysfunctional: str) -> str:

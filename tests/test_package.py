@@ -23,7 +23,7 @@ DOCUMENTED = {"spmcourse.checks", "spmcourse.framework", "spmcourse.plots", "spm
               "spmcourse.pricing", "spmcourse.explorers.pricing", "spmcourse.planning",
               "spmcourse.explorers.prioritisation", "spmcourse.roadmap", "spmcourse.explorers.roadmap",
               # modules 02, 03, 04 and 06
-              "spmcourse.strategy", "spmcourse.market", "spmcourse.casedata_strategy", "spmcourse.explorers.market",
+              "spmcourse.strategy", "spmcourse.market", "spmcourse.casedata.strategy", "spmcourse.explorers.market",
               "spmcourse.explorers.diffusion", "spmcourse.explorers.portfolio", "spmcourse.analytics",
               "spmcourse.explorers.cohorts", "spmcourse.explorers.experiment", "spmcourse.positioning",
               "spmcourse.delivery", "spmcourse.sourcing", "spmcourse.ecosystem", "spmcourse.explorers.tco",
@@ -31,7 +31,7 @@ DOCUMENTED = {"spmcourse.checks", "spmcourse.framework", "spmcourse.plots", "spm
               "spmcourse.explorers.saas_metrics", "spmcourse.explorers.monte_carlo", "spmcourse.grading.isolation",
               "spmcourse.kano", "spmcourse.requirements_quality", "spmcourse.explorers.kano",
               "spmcourse.explorers.requirement_checker", "spmcourse.marketing", "spmcourse.sales", "spmcourse.crm",
-              "spmcourse.casedata_go_to_market", "spmcourse.explorers.attribution", "spmcourse.explorers.pipeline",
+              "spmcourse.casedata.go_to_market", "spmcourse.explorers.attribution", "spmcourse.explorers.pipeline",
               "spmcourse.service", "spmcourse.operations", "spmcourse.explorers.staffing",
               "spmcourse.explorers.error_budget", "spmcourse.delivery_metrics", "spmcourse.quality",
               "spmcourse.architecture", "spmcourse.explorers.forecast", "spmcourse.explorers.dora"}

@@ -170,8 +170,8 @@ def test_support_data_properties():
     assert not (handling["reopened"] & (handling["contacts"] == 1)).any()
     assert 0.40 < service.first_contact_resolution(handling) < 0.55
     holidays = set(casedata.load("support_holidays")["date"].dt.strftime("%Y-%m-%d"))
-    from spmcourse.casedata import _DESK_HOLIDAYS
-    assert holidays == set(_DESK_HOLIDAYS)
+    from spmcourse.casedata.support import DESK_HOLIDAYS
+    assert holidays == set(DESK_HOLIDAYS)
     contacts = casedata.load("support_contacts")
     aht = contacts["handle_seconds"].sum() / contacts["calls"].sum()
     peak = contacts.groupby(contacts["interval_start"].dt.hour)["calls"].sum() / 20

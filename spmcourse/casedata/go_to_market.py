@@ -2,7 +2,7 @@
 
 They are built from the customer base and the pipeline that :mod:`spmcourse.casedata` simulates, so that
 every marketing touch belongs to a real 2025 customer and every deal to a won opportunity. The functions are
-called by :func:`spmcourse.casedata._build_all` with a seeded generator; every number that shapes the data is
+called by :func:`spmcourse.casedata.build.build_all` with a seeded generator; every number that shapes the data is
 a named constant below.
 
 Examples

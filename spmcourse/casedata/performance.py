@@ -1,7 +1,7 @@
 """Case data for module 06 (performance, risk, legal and IP): sales and marketing spend, a risk register and a
 software bill of materials of Kestrel's product.
 
-Registered in :mod:`spmcourse.casedata` (``DATASETS``, ``_SEEDS``, ``_DATE_COLUMNS``, ``_build_all``), so that
+Registered in :mod:`spmcourse.casedata` (``DATASETS``, ``_SEEDS``, ``_DATE_COLUMNS``, ``build.build_all``), so that
 ``casedata.load("sales_marketing_spend")`` works like every other dataset and ``python -m spmcourse.casedata``
 regenerates the files. ``sales_marketing_spend`` draws seeded random noise; the risk register and the bill of
 materials are hand-written tables (no random numbers), like ``backlog``.

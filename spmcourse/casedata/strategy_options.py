@@ -14,7 +14,7 @@ deliver it, what to build or buy to win them, and which partners should help. Si
 
 Numbers are named constants; the two datasets with random draws (``perceptions``, ``partners``) use fixed
 seeds from :data:`spmcourse.casedata._SEEDS`. The generators are called from
-:func:`spmcourse.casedata._build_all`.
+:func:`spmcourse.casedata.build.build_all`.
 """
 from __future__ import annotations
 
