@@ -5,7 +5,7 @@ of Growth and Scale customers were assigned at random to the current app (``cont
 suggests colleagues who could take a shift (``treatment``). The primary metric is whether the employee requested
 a shift swap within 14 days; the guardrail is whether they turned push notifications off within 14 days.
 
-The data is built so that the lesson's findings hold (``tests/test_analytics.py`` asserts them):
+The data is built so that the lesson's findings hold (``tests/content/test_analytics.py`` asserts them):
 
 - within every segment the treatment raises the swap-request rate, but pooled over segments it looks *lower*
   (Simpson's paradox), because most Enterprise users, who swap far more often, were kept in control: the

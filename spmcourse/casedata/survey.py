@@ -48,7 +48,7 @@ def _kano_pair(rng, category: str) -> tuple[str, str]:
 # Van Westendorp answers, relative to a respondent's reference price (log scale). People differ in how wide their
 # range of acceptable prices is (VW_SPREAD_SIGMA) and in where they anchor it (VW_SHIFT_SIGMA); without that
 # spread every "too cheap" answer would lie below every "too expensive" one and the two curves would not cross at
-# a real share of respondents (tests/test_casedata.py asserts that they do, in every segment).
+# a real share of respondents (tests/content/test_casedata.py asserts that they do, in every segment).
 VW_STREAM = 1976                                     # a separate seeded stream: the other columns keep their values
 VW_LOG_OFFSETS = (-0.70, -0.20, 0.30, 0.50)           # too cheap, cheap, expensive, too expensive
 VW_OFFSET_JITTER = 0.15                               # each answer's own noise around its offset

@@ -7,8 +7,9 @@ import json
 
 import pytest
 
-from learner_course import (  # noqa: F401 (fixtures)
-    ASSIGNMENT, AUTO_MAX, NOTEBOOK, RIGHT, WRITTEN_MAX, WRONG, answer, course, learner_template, tree_snapshot,
+from coursekit import (  # noqa: F401 (fixtures)
+    RIGHT, WRITTEN_MAX, WRONG, answer, course, learner_template, tree_snapshot,
+    LEARNER_ASSIGNMENT as ASSIGNMENT, LEARNER_AUTO_MAX as AUTO_MAX, LEARNER_NOTEBOOK as NOTEBOOK,
 )
 from spmcourse import cli
 from spmcourse.learner import progress, selfgrade, workspace
@@ -132,7 +133,7 @@ def test_untouched_answers_are_named_as_not_answered(started):
 
 
 def test_mark_schemes_come_from_the_source():
-    from learner_course import FIRST
+    from coursekit import FIRST
     from spmcourse import COURSE_ROOT
 
     if not (COURSE_ROOT / "source" / FIRST.key).is_dir():

@@ -15,7 +15,8 @@ import matplotlib
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from learner_course import ASSIGNMENT, NOTEBOOK, RIGHT, answer, course, learner_template  # noqa: F401 (fixtures)
+from coursekit import RIGHT, answer, course, learner_template  # noqa: F401 (fixtures)
+from coursekit import LEARNER_ASSIGNMENT as ASSIGNMENT, LEARNER_NOTEBOOK as NOTEBOOK
 from spmcourse import cli
 from spmcourse.learner import progress, selfgrade, workspace
 

@@ -23,7 +23,6 @@ import pytest
 
 from conftest import ROOT, make_course, nbgrader
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "course"))
 import coursekit as kit  # noqa: E402
 from coursekit import course_template  # noqa: E402,F401  (pytest fixture)
 from coursekit import make_course as make_fixture_course  # noqa: E402,F401  (pytest fixture)

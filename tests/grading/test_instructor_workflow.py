@@ -26,7 +26,6 @@ from pathlib import Path
 import nbformat
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "course"))
 import coursekit as kit  # noqa: E402
 from coursekit import course_template, make_course  # noqa: E402,F401  (pytest fixtures)
 

@@ -2,18 +2,16 @@
 
 For every case: the rest of the cohort is graded correctly, the bad one gets a clear recorded outcome, the
 gradebook stays consistent, and no process is left behind. The cases and what each must give are in
-tests/fixtures/course/coursekit.py (``bad_submissions``). The cell time limit is lowered to 10 s for speed.
+tests/coursekit.py (``bad_submissions``). The cell time limit is lowered to 10 s for speed.
 """
 from __future__ import annotations
 
 import csv
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "course"))
 import coursekit as kit  # noqa: E402
 from coursekit import course_template, make_course  # noqa: E402,F401  (pytest fixtures)
 

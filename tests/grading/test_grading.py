@@ -7,12 +7,10 @@ from __future__ import annotations
 import csv
 import dataclasses
 import inspect
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "course"))
 import coursekit as kit  # noqa: E402
 from coursekit import course_template, make_course  # noqa: E402,F401  (pytest fixtures)
 

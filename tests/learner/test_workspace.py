@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from learner_course import ASSIGNMENT, FIRST, NOTEBOOK, RIGHT, answer, course, learner_template, tree_snapshot  # noqa: F401
+from coursekit import FIRST, RIGHT, answer, course, learner_template, tree_snapshot  # noqa: F401
+from coursekit import LEARNER_ASSIGNMENT as ASSIGNMENT, LEARNER_NOTEBOOK as NOTEBOOK
 from spmcourse import cli
 from spmcourse.learner import workspace
 from spmcourse.errors import CourseError

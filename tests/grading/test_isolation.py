@@ -137,10 +137,8 @@ def test_setup_cells_are_the_locked_code_cells_before_the_first_answer():
 # --- A broken set-up cell is a failed grading, never a 0 --------------------------------------------------------
 
 import csv  # noqa: E402
-import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "course"))
 import coursekit as kit  # noqa: E402
 from coursekit import course_template, make_course  # noqa: E402,F401  (pytest fixtures)
 

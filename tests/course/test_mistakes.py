@@ -15,7 +15,7 @@ import yaml
 from conftest import AVAILABLE, ROOT, execute, graded_cells
 from spmcourse.authoring.notebooks import read
 
-MISTAKES_DIR = Path(__file__).parent / "mistakes"
+MISTAKES_DIR = Path(__file__).parent.parent / "mistakes"
 
 
 def _load(module) -> dict:

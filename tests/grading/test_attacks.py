@@ -37,7 +37,6 @@ from pathlib import Path
 import nbformat
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "course"))
 import coursekit as kit  # noqa: E402
 from coursekit import course_template  # noqa: E402,F401  (pytest fixture)
 

@@ -42,7 +42,6 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "course"))
 import coursekit as kit  # noqa: E402
 
 from spmcourse.grading import kill_tree  # noqa: E402

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from conftest import ROOT, make_course
-from learner_course import course, learner_template  # noqa: F401 (fixtures)
+from coursekit import course, learner_template  # noqa: F401 (fixtures)
 from spmcourse.authoring import build
 from spmcourse import cli
 from spmcourse.errors import CourseError
@@ -74,7 +74,7 @@ def test_clean_check_changes_nothing(tmp_path, capsys):
 
 def test_a_file_system_refusal_is_a_message_not_a_traceback(course, monkeypatch, capsys):
     """A file where the course keeps its state folder (work/.course): `spm start` says what is in the way."""
-    from learner_course import ASSIGNMENT
+    from coursekit import LEARNER_ASSIGNMENT as ASSIGNMENT
     from spmcourse.learner import workspace
 
     monkeypatch.setattr(workspace, "COURSE_ROOT", course)

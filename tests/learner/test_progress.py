@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import matplotlib
 
-from learner_course import (  # noqa: F401 (fixtures)
-    ASSIGNMENT, FIRST, NOTEBOOK, RIGHT, WRONG, answer, course, learner_template,
+from coursekit import (  # noqa: F401 (fixtures)
+    FIRST, RIGHT, WRONG, answer, course, learner_template,
+    LEARNER_ASSIGNMENT as ASSIGNMENT, LEARNER_NOTEBOOK as NOTEBOOK,
 )
 from spmcourse import cli
 from spmcourse.learner import progress, selfgrade, workspace
