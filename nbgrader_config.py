@@ -5,7 +5,7 @@ versions. Per-student state (``submitted/``, ``autograded/``, ``feedback/``, ``g
 are created here on demand and never committed.
 
 Every section below names a real nbgrader class and every option exists on it:
-``tests/test_config.py`` proves it, because traitlets silently ignores a misspelt section. Loading this file also
+``tests/grading/test_config.py`` proves it, because traitlets silently ignores a misspelt section. Loading this file also
 calls ``spmcourse.grading.sandbox.install()``, which makes nbgrader start its kernels inside the sandbox (configuration
 alone cannot: nbgrader passes its kernel manager class as an argument); the sandbox's own limits are options of
 ``SandboxKernelManager``, given on the command line (``--SandboxKernelManager.wall_time=600``).

@@ -13,7 +13,7 @@ What it sets up (see deploy/README.md for the whole procedure):
   inside JupyterLab (nbgrader issue #1870).
 
 Site-specific values come from the environment, so the same file serves production and the test
-(tests/test_jupyterhub.py loads it and replaces only the authenticator, the spawner and the ports):
+(tests/grading/test_jupyterhub.py loads it and replaces only the authenticator, the spawner and the ports):
 
 =====================  ==========================================  ================================================
 variable               default                                     meaning

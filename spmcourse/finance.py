@@ -1,7 +1,7 @@
 """Business-case arithmetic for module 05: cash flows, NPV, IRR, payback, break-even, ROI and sensitivity.
 
 The lesson teaches each computation from first principles with pandas; these functions are the course's tested
-reference (``tests/test_finance.py`` checks them against ``numpy_financial``) and the engine of the business-case
+reference (``tests/content/test_finance.py`` checks them against ``numpy_financial``) and the engine of the business-case
 explorer.
 
 Conventions (the ones the lesson and the assignment pin):

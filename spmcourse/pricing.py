@@ -1,7 +1,7 @@
 """Pricing arithmetic for module 05: elasticity, tiered bills, Van Westendorp, Gabor-Granger and optimal prices.
 
 The lesson computes each of these from first principles with pandas; these functions are the course's tested
-reference (``tests/test_pricing.py``) and the engine of the price explorer.
+reference (``tests/content/test_pricing.py``) and the engine of the price explorer.
 
 Conventions (pinned in the lesson and the assignment):
 

@@ -2,7 +2,7 @@
 
 Dependencies are a mapping ``item -> prerequisites`` (the items that must be done first), as built by
 :func:`spmcourse.planning.parse_requires`. Nothing here needs a graph library: the algorithms are short enough to
-read, and ``tests/test_roadmap.py`` checks them against networkx.
+read, and ``tests/content/test_roadmap.py`` checks them against networkx.
 
 Examples
 --------

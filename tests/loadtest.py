@@ -39,8 +39,7 @@ COURSE_ID = "spm-course"
 
 
 def _kit():
-    sys.path.insert(0, str(FIXTURE))
-    import coursekit
+    import coursekit  # tests/coursekit.py: tests/ is on sys.path for the tests and for tests/bench.py
     return coursekit
 
 

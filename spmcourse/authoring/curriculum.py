@@ -3,7 +3,7 @@
 The map lists every module of the course plan, its files, and for every graded cell the ISPMA framework
 sub-areas it covers. From it ``spm nav`` writes the lessons' previous/next navigation cells, the module table of
 the welcome page and of the README, the README's coverage summary and the full coverage table of
-``docs/coverage.md``. ``tests/test_curriculum.py`` proves that these are in sync and that the map names every
+``docs/coverage.md``. ``tests/course/test_curriculum.py`` proves that these are in sync and that the map names every
 graded cell and only files that exist.
 
 A graded cell either **practises** its sub-areas (the sub-area's method is the question's main skill: an NPV for

@@ -2,7 +2,7 @@
 
 Cleaning is the course's one hygiene policy: no outputs, no execution counts, kernelspec ``python3``, and only
 the metadata the course needs (``nbgrader``, ``tags``, and nbgrader's lock flags in generated releases).
-``make clean-notebooks`` runs :func:`clean_tree`, and ``tests/test_hygiene.py`` proves the tree is clean.
+``make clean-notebooks`` runs :func:`clean_tree`, and ``tests/course/test_hygiene.py`` proves the tree is clean.
 
 The authoring helpers (:func:`md`, :func:`code`, :func:`solution`, :func:`tests`, :func:`readonly`, :func:`task`) build cells
 with correct nbgrader metadata, so a script that drafts a notebook never writes that metadata by hand.

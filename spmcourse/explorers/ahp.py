@@ -70,7 +70,7 @@ def build_ahp_explorer(criteria=("accuracy", "integration", "compliance", "viabi
     ``initial`` maps (a, b) to a starting ratio (for example the product manager's judgements).
     """
     import ipywidgets as widgets
-    from spmcourse.explorers import figure_updater
+    from spmcourse.explorers._widgets import columns, explorer_box, plot_output, slider_maker
 
     criteria = list(criteria)
     pairs = list(itertools.combinations(criteria, 2))
@@ -78,23 +78,18 @@ def build_ahp_explorer(criteria=("accuracy", "integration", "compliance", "viabi
     def to_slider(ratio: float) -> int:
         return int(round(ratio - 1)) if ratio >= 1 else -int(round(1 / ratio - 1))
 
-    style = {"description_width": "190px"}
-    layout = widgets.Layout(width="440px")
+    slider = slider_maker("190px", "440px")
     controls = {}
     for k, (a, b) in enumerate(pairs):
         start = to_slider((initial or {}).get((a, b), 1.0))
-        controls[f"p{k}"] = widgets.IntSlider(value=start, min=-8, max=8, description=f"{a} vs {b}",
-                                              style=style, layout=layout, continuous_update=False)
+        controls[f"p{k}"] = slider(value=start, min=-8, max=8, description=f"{a} vs {b}", integer=True)
 
     def draw(ax, **values):
         ratios = {pair: slider_to_ratio(values[f"p{k}"]) for k, pair in enumerate(pairs)}
         plot_ahp(compute_ahp(ratios, criteria), ax)
 
-    output = widgets.interactive_output(figure_updater(draw, (6.5, 3.2)), controls)
+    output = plot_output(controls, draw, (6.5, 3.2))
     note = widgets.HTML("<small>Right of 0: the first criterion matters more (2 = 3 times, 4 = 5 times, "
                         "8 = 9 times); left of 0: the second matters more.</small>")
-    box = widgets.VBox([note, widgets.HBox([widgets.VBox(list(controls.values())[:3]),
-                                            widgets.VBox(list(controls.values())[3:])]), output])
-    box.controls = controls
-    box.output = output
-    return box
+    values = list(controls.values())
+    return explorer_box(controls, output, note, columns(values[:3], values[3:]))

@@ -68,7 +68,7 @@ def build_attribution_explorer(touches: pd.DataFrame, *, spend=None, value: pd.S
                                rule: str = "linear", measure: str = "customers"):
     """A rule and a measure wired to the channel chart; returns the container (not displayed)."""
     import ipywidgets as widgets
-    from spmcourse.explorers import figure_updater
+    from spmcourse.explorers._widgets import explorer_box, plot_output
 
     measures = ["customers", "cac"] + (["value", "roi"] if value is not None else [])
     controls = {
@@ -79,8 +79,5 @@ def build_attribution_explorer(touches: pd.DataFrame, *, spend=None, value: pd.S
     def draw(ax, rule, measure):
         plot_attribution(touches, rule, measure, spend=spend, value=value, ax=ax)
 
-    output = widgets.interactive_output(figure_updater(draw, (7.5, 3.8)), controls)
-    box = widgets.VBox([widgets.HBox(list(controls.values())), output])
-    box.controls = controls
-    box.output = output
-    return box
+    output = plot_output(controls, draw, (7.5, 3.8))
+    return explorer_box(controls, output, widgets.HBox(list(controls.values())))

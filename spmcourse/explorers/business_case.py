@@ -112,29 +112,21 @@ def plot_tornado(table: pd.DataFrame, ax=None, *, labels: dict | None = None, va
 def build_business_case_explorer(assumptions: dict | None = None, *, price: float = 6.0, growth: float = 0.30,
                                  churn: float = 0.10, discount_rate: float = 0.10):
     """Sliders for price, growth, churn and discount rate wired to the chart; returns the container (not shown)."""
-    import ipywidgets as widgets
-    from spmcourse.explorers import figure_updater
+    from spmcourse.explorers._widgets import columns, explorer_box, plot_output, slider_maker
 
-    style = {"description_width": "150px"}
-    layout = widgets.Layout(width="420px")
+    slider = slider_maker("150px", "420px")
     controls = {
-        "price": widgets.FloatSlider(value=price, min=1, max=15, step=0.5, description="price (€/seat/month)",
-                                     style=style, layout=layout, continuous_update=False),
-        "growth": widgets.FloatSlider(value=growth, min=-0.2, max=1.0, step=0.05, description="new-customer growth",
-                                      readout_format=".0%", style=style, layout=layout, continuous_update=False),
-        "churn": widgets.FloatSlider(value=churn, min=0.0, max=0.5, step=0.01, description="annual churn",
-                                     readout_format=".0%", style=style, layout=layout, continuous_update=False),
-        "discount_rate": widgets.FloatSlider(value=discount_rate, min=0.0, max=0.3, step=0.01,
-                                             description="discount rate", readout_format=".0%", style=style,
-                                             layout=layout, continuous_update=False),
+        "price": slider(value=price, min=1, max=15, step=0.5, description="price (€/seat/month)"),
+        "growth": slider(value=growth, min=-0.2, max=1.0, step=0.05, description="new-customer growth",
+                         readout_format=".0%"),
+        "churn": slider(value=churn, min=0.0, max=0.5, step=0.01, description="annual churn", readout_format=".0%"),
+        "discount_rate": slider(value=discount_rate, min=0.0, max=0.3, step=0.01, description="discount rate",
+                                readout_format=".0%"),
     }
 
     def draw(ax, price, growth, churn, discount_rate):
         plot_business_case(compute_business_case(price, growth, churn, discount_rate, assumptions), ax)
 
-    output = widgets.interactive_output(figure_updater(draw, (7.5, 3.8)), controls)
-    box = widgets.VBox([widgets.HBox([widgets.VBox(list(controls.values())[:2]),
-                                      widgets.VBox(list(controls.values())[2:])]), output])
-    box.controls = controls
-    box.output = output
-    return box
+    output = plot_output(controls, draw, (7.5, 3.8))
+    values = list(controls.values())
+    return explorer_box(controls, output, columns(values[:2], values[2:]))

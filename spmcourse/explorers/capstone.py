@@ -8,7 +8,7 @@ The price moves the volumes too: the plan's seats are scaled by the price test's
 price over the share at the plan's price (linear between the tested prices). That is the point of the explorer:
 in the combined model a price is never only a price.
 
->>> from spmcourse import casedata_capstone as cc
+>>> from spmcourse.casedata import capstone as cc
 >>> data = {name: frame for name, frame in cc.build().items()}
 >>> r = compute_launch_case(data, price=11.0, volume=1.0, delay_quarters=0, discount_rate=0.10)
 >>> round(r["npv"])

@@ -215,6 +215,7 @@ def build_dataset_browser(datasets: list[str] | None = None,
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
     from IPython.display import display
+    from spmcourse.explorers._widgets import explorer_box
 
     if loader is None:
         from spmcourse import casedata
@@ -259,7 +260,5 @@ def build_dataset_browser(datasets: list[str] | None = None,
         plt.close(fig)  # outside the inline backend show() keeps the figure; never let them pile up
 
     output = widgets.interactive_output(show, {"name": dataset, "col": column, "nb": n_bins})
-    box = widgets.VBox([widgets.HBox([dataset, column, n_bins]), output])
-    box.controls = {"dataset": dataset, "column": column, "bins": n_bins}
-    box.output = output
-    return box
+    controls = {"dataset": dataset, "column": column, "bins": n_bins}
+    return explorer_box(controls, output, widgets.HBox([dataset, column, n_bins]))

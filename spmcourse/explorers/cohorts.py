@@ -79,7 +79,7 @@ def build_cohort_explorer(subscriptions: pd.DataFrame, customers: pd.DataFrame, 
                           segment: str = "All"):
     """A granularity toggle and a segment dropdown wired to the heatmap and curves; returns the container."""
     import ipywidgets as widgets
-    from spmcourse.explorers import figure_updater
+    from spmcourse.explorers._widgets import explorer_box, plot_output
 
     controls = {
         "freq": widgets.ToggleButtons(options=[("monthly", "M"), ("quarterly", "Q")], value=freq,
@@ -90,8 +90,5 @@ def build_cohort_explorer(subscriptions: pd.DataFrame, customers: pd.DataFrame, 
     def draw(ax, freq, segment):
         plot_cohorts(compute_cohorts(subscriptions, customers, freq=freq, segment=segment), ax)
 
-    output = widgets.interactive_output(figure_updater(draw, (10.0, 4.2)), controls)
-    box = widgets.VBox([widgets.HBox(list(controls.values())), output])
-    box.controls = controls
-    box.output = output
-    return box
+    output = plot_output(controls, draw, (10.0, 4.2))
+    return explorer_box(controls, output, widgets.HBox(list(controls.values())))

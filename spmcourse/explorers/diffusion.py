@@ -57,24 +57,17 @@ def build_diffusion_explorer(history: pd.DataFrame | None = None, *, p: float = 
                              m: float = 240_000, start_year: int = 2015, years: int = 20):
     """Sliders for p, q and m wired to the adoption chart; returns the container (not displayed)."""
     import ipywidgets as widgets
-    from spmcourse.explorers import figure_updater
+    from spmcourse.explorers._widgets import explorer_box, plot_output, slider_maker
 
-    style = {"description_width": "160px"}
-    layout = widgets.Layout(width="420px")
+    slider = slider_maker("160px", "420px")
     controls = {
-        "p": widgets.FloatSlider(value=p, min=0.001, max=0.1, step=0.001, readout_format=".3f",
-                                 description="p (innovation)", style=style, layout=layout, continuous_update=False),
-        "q": widgets.FloatSlider(value=q, min=0.05, max=0.9, step=0.01, description="q (imitation)",
-                                 style=style, layout=layout, continuous_update=False),
-        "m": widgets.IntSlider(value=int(m), min=50_000, max=500_000, step=10_000, description="m (potential)",
-                               style=style, layout=layout, continuous_update=False),
+        "p": slider(value=p, min=0.001, max=0.1, step=0.001, readout_format=".3f", description="p (innovation)"),
+        "q": slider(value=q, min=0.05, max=0.9, step=0.01, description="q (imitation)"),
+        "m": slider(value=int(m), min=50_000, max=500_000, step=10_000, description="m (potential)", integer=True),
     }
 
     def draw(ax, p, q, m):
         plot_diffusion(compute_diffusion(p, q, m, years=years, start_year=start_year), ax, history)
 
-    output = widgets.interactive_output(figure_updater(draw, (7.5, 3.6)), controls)
-    box = widgets.VBox([widgets.VBox(list(controls.values())), output])
-    box.controls = controls
-    box.output = output
-    return box
+    output = plot_output(controls, draw, (7.5, 3.6))
+    return explorer_box(controls, output, widgets.VBox(list(controls.values())))

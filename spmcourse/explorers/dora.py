@@ -72,7 +72,7 @@ def plot_dora(result: dict, ax=None):
 def build_dora_explorer(deployments: pd.DataFrame | None = None, incidents: pd.DataFrame | None = None):
     """A period and a team menu wired to the weekly chart and the four metrics; returns the container."""
     import ipywidgets as widgets
-    from spmcourse.explorers import figure_updater
+    from spmcourse.explorers._widgets import explorer_box, plot_output
 
     if deployments is None or incidents is None:
         from spmcourse.casedata import load
@@ -83,8 +83,5 @@ def build_dora_explorer(deployments: pd.DataFrame | None = None, incidents: pd.D
     def draw(ax, period, team):
         plot_dora(compute_dora(deployments, incidents, period, team), ax)
 
-    output = widgets.interactive_output(figure_updater(draw, (7.5, 4.0)), controls)
-    box = widgets.VBox([widgets.HBox([controls["period"], controls["team"]]), output])
-    box.controls = controls
-    box.output = output
-    return box
+    output = plot_output(controls, draw, (7.5, 4.0))
+    return explorer_box(controls, output, widgets.HBox([controls["period"], controls["team"]]))

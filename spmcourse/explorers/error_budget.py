@@ -74,23 +74,20 @@ def plot_error_budget(result: dict, ax=None):
 def build_error_budget_explorer(history: pd.DataFrame, *, slo: float = 0.999, window_days: int = 28):
     """A choice of SLO and a window-length slider wired to the chart; returns the container (not shown)."""
     import ipywidgets as widgets
-    from spmcourse.explorers import figure_updater
+    from spmcourse.explorers._widgets import explorer_box, plot_output, slider_maker
 
     style = {"description_width": "150px"}
     layout = widgets.Layout(width="420px")
+    slider = slider_maker("150px", "420px")
     controls = {
         "slo": widgets.SelectionSlider(options=[("99%", 0.99), ("99.5%", 0.995), ("99.9%", 0.999),
                                                 ("99.95%", 0.9995)], value=slo, description="SLO",
                                        style=style, layout=layout, continuous_update=False),
-        "window_days": widgets.IntSlider(value=window_days, min=7, max=28, step=1, description="window (days)",
-                                         style=style, layout=layout, continuous_update=False),
+        "window_days": slider(value=window_days, min=7, max=28, step=1, description="window (days)", integer=True),
     }
 
     def draw(ax, slo, window_days):
         plot_error_budget(compute_error_budget(history, slo, window_days), ax)
 
-    output = widgets.interactive_output(figure_updater(draw, (7.5, 3.8)), controls)
-    box = widgets.VBox([widgets.HBox(list(controls.values())), output])
-    box.controls = controls
-    box.output = output
-    return box
+    output = plot_output(controls, draw, (7.5, 3.8))
+    return explorer_box(controls, output, widgets.HBox(list(controls.values())))

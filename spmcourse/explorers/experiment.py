@@ -56,31 +56,22 @@ def plot_experiment(result: dict, ax=None):
 def build_experiment_explorer(*, baseline: float = 0.15, effect: float = 0.015, n_per_group: int = 2000,
                               alpha: float = 0.05):
     """Sliders for baseline, effect, users per group and alpha wired to the p-value chart; returns the container."""
-    import ipywidgets as widgets
-    from spmcourse.explorers import figure_updater
+    from spmcourse.explorers._widgets import columns, explorer_box, plot_output, slider_maker
 
-    style = {"description_width": "140px"}
-    layout = widgets.Layout(width="420px")
+    slider = slider_maker("140px", "420px")
     controls = {
-        "baseline": widgets.FloatSlider(value=baseline, min=0.01, max=0.60, step=0.01, readout_format=".0%",
-                                        description="control rate", style=style, layout=layout,
-                                        continuous_update=False),
-        "effect": widgets.FloatSlider(value=effect, min=0.0, max=0.10, step=0.0025, readout_format=".2%",
-                                      description="true effect (abs.)", style=style, layout=layout,
-                                      continuous_update=False),
-        "n_per_group": widgets.IntSlider(value=n_per_group, min=200, max=20_000, step=200,
-                                         description="users per group", style=style, layout=layout,
-                                         continuous_update=False),
-        "alpha": widgets.FloatSlider(value=alpha, min=0.01, max=0.10, step=0.01, description="alpha",
-                                     style=style, layout=layout, continuous_update=False),
+        "baseline": slider(value=baseline, min=0.01, max=0.60, step=0.01, readout_format=".0%",
+                           description="control rate"),
+        "effect": slider(value=effect, min=0.0, max=0.10, step=0.0025, readout_format=".2%",
+                         description="true effect (abs.)"),
+        "n_per_group": slider(value=n_per_group, min=200, max=20_000, step=200, description="users per group",
+                              integer=True),
+        "alpha": slider(value=alpha, min=0.01, max=0.10, step=0.01, description="alpha"),
     }
 
     def draw(ax, baseline, effect, n_per_group, alpha):
         plot_experiment(compute_experiment(baseline, effect, n_per_group, alpha=alpha), ax)
 
-    output = widgets.interactive_output(figure_updater(draw, (7.5, 3.8)), controls)
+    output = plot_output(controls, draw, (7.5, 3.8))
     values = list(controls.values())
-    box = widgets.VBox([widgets.HBox([widgets.VBox(values[:2]), widgets.VBox(values[2:])]), output])
-    box.controls = controls
-    box.output = output
-    return box
+    return explorer_box(controls, output, columns(values[:2], values[2:]))

@@ -69,27 +69,20 @@ def plot_forecast(result: dict, ax=None, promise: str | None = "2026-04-03"):
 def build_forecast_explorer(throughput: pd.DataFrame | None = None):
     """Sliders for the remaining items and the weeks of history, wired to the forecast plot; returns the
     container (not shown). ``throughput`` defaults to ``casedata.load("throughput")``."""
-    import ipywidgets as widgets
-    from spmcourse.explorers import figure_updater
+    from spmcourse.explorers._widgets import explorer_box, plot_output, slider_maker
 
     if throughput is None:
         from spmcourse.casedata import load
         throughput = load("throughput")
-    style = {"description_width": "170px"}
-    layout = widgets.Layout(width="450px")
+    slider = slider_maker("170px", "450px")
     controls = {
-        "remaining": widgets.IntSlider(value=58, min=5, max=150, step=1, description="items remaining",
-                                       style=style, layout=layout, continuous_update=False),
-        "history_weeks": widgets.IntSlider(value=len(throughput), min=4, max=len(throughput), step=1,
-                                           description="weeks of history used", style=style, layout=layout,
-                                           continuous_update=False),
+        "remaining": slider(value=58, min=5, max=150, step=1, description="items remaining", integer=True),
+        "history_weeks": slider(value=len(throughput), min=4, max=len(throughput), step=1,
+                                description="weeks of history used", integer=True),
     }
 
     def draw(ax, remaining, history_weeks):
         plot_forecast(compute_forecast(throughput, remaining, history_weeks), ax)
 
-    output = widgets.interactive_output(figure_updater(draw, (7.5, 4.0)), controls)
-    box = widgets.VBox([controls["remaining"], controls["history_weeks"], output])
-    box.controls = controls
-    box.output = output
-    return box
+    output = plot_output(controls, draw, (7.5, 4.0))
+    return explorer_box(controls, output, controls["remaining"], controls["history_weeks"])

@@ -27,6 +27,7 @@ from IPython.display import HTML, display
 from matplotlib.patches import Patch, Rectangle
 
 from spmcourse import framework
+from spmcourse.explorers._widgets import explorer_box
 from spmcourse.plots import PALETTE
 
 VERSIONS = ("v2", "V1.3")
@@ -185,7 +186,5 @@ def build_framework_explorer() -> widgets.VBox:
 
     output = widgets.interactive_output(show, {"version": version, "band": band, "column": column,
                                                "activity": activity})
-    box = widgets.VBox([widgets.HBox([version, band, column]), activity, output])
-    box.controls = {"version": version, "band": band, "column": column, "activity": activity}
-    box.output = output
-    return box
+    controls = {"version": version, "band": band, "column": column, "activity": activity}
+    return explorer_box(controls, output, widgets.HBox([version, band, column]), activity)

@@ -89,7 +89,7 @@ def build_kano_explorer(survey: pd.DataFrame | None = None):
 
     ``survey`` defaults to the case company's (``casedata.load("survey_responses")``)."""
     import ipywidgets as widgets
-    from spmcourse.explorers import figure_updater
+    from spmcourse.explorers._widgets import explorer_box, plot_output
 
     if survey is None:
         from spmcourse.casedata import load
@@ -103,8 +103,5 @@ def build_kano_explorer(survey: pd.DataFrame | None = None):
     def draw(ax, feature, segment):
         plot_kano(compute_kano(survey, feature, segment, features), ax)
 
-    output = widgets.interactive_output(figure_updater(draw, (7.5, 5.5)), controls)
-    box = widgets.VBox([widgets.HBox(list(controls.values())), output])
-    box.controls = controls
-    box.output = output
-    return box
+    output = plot_output(controls, draw, (7.5, 5.5))
+    return explorer_box(controls, output, widgets.HBox(list(controls.values())))

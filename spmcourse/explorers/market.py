@@ -74,7 +74,7 @@ def build_market_explorer(market: pd.DataFrame, *, segments=("Mid-Market", "Ente
                           price: float = 9.0, obtainable_share: float = 0.05):
     """Segment and region pickers, price and winnable-share sliders wired to the funnel; returns the container."""
     import ipywidgets as widgets
-    from spmcourse.explorers import figure_updater
+    from spmcourse.explorers._widgets import columns, explorer_box, plot_output
 
     style = {"description_width": "140px"}
     controls = {
@@ -93,9 +93,6 @@ def build_market_explorer(market: pd.DataFrame, *, segments=("Mid-Market", "Ente
         plot_market_funnel(compute_market_funnel(market, segments=segments, regions=regions, price=price,
                                                  obtainable_share=obtainable_share), ax)
 
-    output = widgets.interactive_output(figure_updater(draw, (7.5, 3.4)), controls)
-    box = widgets.VBox([widgets.HBox([widgets.VBox([controls["segments"], controls["regions"]]),
-                                      widgets.VBox([controls["price"], controls["obtainable_share"]])]), output])
-    box.controls = controls
-    box.output = output
-    return box
+    output = plot_output(controls, draw, (7.5, 3.4))
+    return explorer_box(controls, output, columns([controls["segments"], controls["regions"]],
+                                                  [controls["price"], controls["obtainable_share"]]))

@@ -72,10 +72,11 @@ def build_monte_carlo_explorer(*, n: int = 10_000):
     """Range sliders for adoption, price and development overrun, and a discount-rate slider; returns the
     container."""
     import ipywidgets as widgets
-    from spmcourse.explorers import figure_updater
+    from spmcourse.explorers._widgets import columns, explorer_box, plot_output, slider_maker
 
     style = {"description_width": "170px"}
     layout = widgets.Layout(width="460px")
+    slider = slider_maker("170px", "460px")
     controls = {
         "adoption": widgets.FloatRangeSlider(value=(0.50, 1.20), min=0.2, max=1.6, step=0.05,
                                              description="adoption (× planned seats)", style=style,
@@ -86,16 +87,12 @@ def build_monte_carlo_explorer(*, n: int = 10_000):
         "overrun": widgets.FloatRangeSlider(value=(0.95, 1.60), min=0.8, max=2.5, step=0.05,
                                             description="build cost (× plan)", style=style, layout=layout,
                                             continuous_update=False),
-        "rate": widgets.FloatSlider(value=0.10, min=0.0, max=0.25, step=0.01, description="discount rate",
-                                    readout_format=".0%", style=style, layout=layout, continuous_update=False),
+        "rate": slider(value=0.10, min=0.0, max=0.25, step=0.01, description="discount rate", readout_format=".0%"),
     }
 
     def draw(ax, adoption, price, overrun, rate):
         plot_monte_carlo(compute_monte_carlo(adoption, price, overrun, rate=rate, n=n), ax)
 
-    output = widgets.interactive_output(figure_updater(draw, (7.5, 3.8)), controls)
-    box = widgets.VBox([widgets.HBox([widgets.VBox(list(controls.values())[:2]),
-                                      widgets.VBox(list(controls.values())[2:])]), output])
-    box.controls = controls
-    box.output = output
-    return box
+    output = plot_output(controls, draw, (7.5, 3.8))
+    values = list(controls.values())
+    return explorer_box(controls, output, columns(values[:2], values[2:]))

@@ -78,27 +78,24 @@ def build_pipeline_explorer(pipeline: pd.DataFrame, probabilities: dict, *, peri
                             quota: float = 900_000.0):
     """Sliders for each open stage's probability, a period and a quota; returns the container (not shown)."""
     import ipywidgets as widgets
-    from spmcourse.explorers import figure_updater
+    from spmcourse.explorers._widgets import columns, explorer_box, plot_output, slider_maker
 
     style = {"description_width": "110px"}
     layout = widgets.Layout(width="330px")
+    slider = slider_maker("110px", "330px")
     controls = {f"p_{s}": widgets.FloatSlider(value=float(probabilities.get(s, 0.0)), min=0, max=1, step=0.05,
                                                description=f"{s}", readout_format=".0%", style=style,
                                                layout=layout, continuous_update=False)
                 for s in sales.OPEN_STAGES}
     controls["period"] = widgets.Dropdown(options=list(PERIODS), value=period, description="close in",
                                           style=style, layout=layout)
-    controls["quota"] = widgets.IntSlider(value=int(quota), min=100_000, max=3_000_000, step=50_000,
-                                          description="quota (€ ARR)", style=style, layout=layout,
-                                          continuous_update=False)
+    controls["quota"] = slider(value=int(quota), min=100_000, max=3_000_000, step=50_000,
+                               description="quota (€ ARR)", integer=True)
 
     def draw(ax, period, quota, **stage_probabilities):
         probs = {name[2:]: value for name, value in stage_probabilities.items()}
         plot_pipeline(compute_pipeline(pipeline, probs, period=period, quota=quota), ax)
 
-    output = widgets.interactive_output(figure_updater(draw, (7.5, 4.0)), controls)
+    output = plot_output(controls, draw, (7.5, 4.0))
     values = list(controls.values())
-    box = widgets.VBox([widgets.HBox([widgets.VBox(values[:5]), widgets.VBox(values[5:])]), output])
-    box.controls = controls
-    box.output = output
-    return box
+    return explorer_box(controls, output, columns(values[:5], values[5:]))

@@ -67,25 +67,22 @@ def build_portfolio_explorer(table: pd.DataFrame, *, share_cutoff: float = strat
                              growth_cutoff: float = strategy.BCG_GROWTH_CUTOFF):
     """Sliders for the two cut-offs wired to the bubble chart; returns the container (not displayed)."""
     import ipywidgets as widgets
-    from spmcourse.explorers import figure_updater
+    from spmcourse.explorers._widgets import explorer_box, plot_output, slider_maker
 
     style = {"description_width": "170px"}
     layout = widgets.Layout(width="420px")
+    slider = slider_maker("170px", "420px")
     controls = {
         "share_cutoff": widgets.FloatLogSlider(value=share_cutoff, base=10, min=-2, max=0.5, step=0.05,
                                                description="high share above", style=style, layout=layout,
                                                continuous_update=False),
-        "growth_cutoff": widgets.FloatSlider(value=growth_cutoff, min=0.0, max=0.3, step=0.005,
-                                             readout_format=".1%", description="high growth above", style=style,
-                                             layout=layout, continuous_update=False),
+        "growth_cutoff": slider(value=growth_cutoff, min=0.0, max=0.3, step=0.005, readout_format=".1%",
+                                description="high growth above"),
     }
 
     def draw(ax, share_cutoff, growth_cutoff):
         result = compute_portfolio(table, share_cutoff=share_cutoff, growth_cutoff=growth_cutoff)
         plot_portfolio(result, ax, share_cutoff=share_cutoff, growth_cutoff=growth_cutoff)
 
-    output = widgets.interactive_output(figure_updater(draw, (7.5, 4.2)), controls)
-    box = widgets.VBox([widgets.VBox(list(controls.values())), output])
-    box.controls = controls
-    box.output = output
-    return box
+    output = plot_output(controls, draw, (7.5, 4.2))
+    return explorer_box(controls, output, widgets.VBox(list(controls.values())))

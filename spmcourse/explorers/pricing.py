@@ -66,21 +66,19 @@ def build_tier_explorer(tiers=None, usage: float = 15_000):
     """Controls for usage and a three-tier price list wired to the bill chart; returns the container (not shown)."""
     import ipywidgets as widgets
     from IPython.display import display
+    from spmcourse.explorers._widgets import columns, explorer_box, slider_maker
 
     tiers = list(tiers or DEFAULT_TIERS)
     if len(tiers) != 3:
         raise ValueError("the tier explorer takes exactly three tiers (the last one open-ended)")
     style = {"description_width": "140px"}
-    layout = widgets.Layout(width="380px")
+    slider = slider_maker("140px", "380px")
     controls = {
-        "usage": widgets.IntSlider(value=int(usage), min=0, max=60_000, step=500, description="usage (units)",
-                                   style=style, layout=layout, continuous_update=False),
-        "bound1": widgets.IntSlider(value=int(tiers[0][0]), min=100, max=20_000, step=100,
-                                    description="tier 1 ends at", style=style, layout=layout,
-                                    continuous_update=False),
-        "bound2": widgets.IntSlider(value=int(tiers[1][0]), min=200, max=40_000, step=100,
-                                    description="tier 2 ends at", style=style, layout=layout,
-                                    continuous_update=False),
+        "usage": slider(value=int(usage), min=0, max=60_000, step=500, description="usage (units)", integer=True),
+        "bound1": slider(value=int(tiers[0][0]), min=100, max=20_000, step=100, description="tier 1 ends at",
+                         integer=True),
+        "bound2": slider(value=int(tiers[1][0]), min=200, max=40_000, step=100, description="tier 2 ends at",
+                         integer=True),
         "price1": widgets.FloatText(value=tiers[0][1], step=0.01, description="tier 1 €/unit", style=style),
         "price2": widgets.FloatText(value=tiers[1][1], step=0.01, description="tier 2 €/unit", style=style),
         "price3": widgets.FloatText(value=tiers[2][1], step=0.01, description="tier 3 €/unit", style=style),
@@ -88,24 +86,20 @@ def build_tier_explorer(tiers=None, usage: float = 15_000):
     message = widgets.HTML()
 
     def update(usage, bound1, bound2, price1, price2, price3):
-        if bound2 <= bound1:
+        if bound2 <= bound1:  # no chart, only the message
             message.value = "<b>Tier 2 must end after tier 1.</b>"
             return
         message.value = ""
         table = [(bound1, price1), (bound2, price2), (None, price3)]
-        result = compute_tier_bills(usage, table, max_usage=60_000)
         fig, ax = plt.subplots(figsize=(7.5, 3.6))
-        plot_tier_bills(result, ax)
+        plot_tier_bills(compute_tier_bills(usage, table, max_usage=60_000), ax)
         display(fig)
         plt.close(fig)
 
     output = widgets.interactive_output(update, controls)
     c = controls
-    box = widgets.VBox([widgets.HBox([widgets.VBox([c["usage"], c["bound1"], c["bound2"]]),
-                                      widgets.VBox([c["price1"], c["price2"], c["price3"]])]), message, output])
-    box.controls = controls
-    box.output = output
-    return box
+    return explorer_box(controls, output, columns([c["usage"], c["bound1"], c["bound2"]], [c["price1"], c["price2"],
+                        c["price3"]]), message)
 
 
 def compute_demand(a: float, b: float, unit_cost: float = 0.0, points: int = 200) -> dict:
@@ -137,24 +131,17 @@ def plot_demand(result: dict, ax=None):
 def build_demand_explorer(a: float = 1_000, b: float = 50, unit_cost: float = 2.0):
     """Sliders for the demand line and the unit cost wired to the revenue/profit chart; returns the container."""
     import ipywidgets as widgets
-    from spmcourse.explorers import figure_updater
+    from spmcourse.explorers._widgets import explorer_box, plot_output, slider_maker
 
-    style = {"description_width": "140px"}
-    layout = widgets.Layout(width="380px")
+    slider = slider_maker("140px", "380px")
     controls = {
-        "a": widgets.FloatSlider(value=a, min=10, max=2_000, step=1, description="demand at price 0",
-                                 style=style, layout=layout, continuous_update=False),
-        "b": widgets.FloatSlider(value=b, min=0.5, max=100, step=0.1, description="units lost per €1",
-                                 style=style, layout=layout, continuous_update=False),
-        "unit_cost": widgets.FloatSlider(value=unit_cost, min=0, max=20, step=0.05, description="unit cost (€)",
-                                         style=style, layout=layout, continuous_update=False),
+        "a": slider(value=a, min=10, max=2_000, step=1, description="demand at price 0"),
+        "b": slider(value=b, min=0.5, max=100, step=0.1, description="units lost per €1"),
+        "unit_cost": slider(value=unit_cost, min=0, max=20, step=0.05, description="unit cost (€)"),
     }
 
     def draw(ax, a, b, unit_cost):
         plot_demand(compute_demand(a, b, unit_cost), ax)
 
-    output = widgets.interactive_output(figure_updater(draw, (7.5, 3.6)), controls)
-    box = widgets.VBox([widgets.VBox(list(controls.values())), output])
-    box.controls = controls
-    box.output = output
-    return box
+    output = plot_output(controls, draw, (7.5, 3.6))
+    return explorer_box(controls, output, widgets.VBox(list(controls.values())))

@@ -89,31 +89,26 @@ def build_prioritisation_explorer(backlog: pd.DataFrame | None = None, capacity:
 
     ``backlog`` defaults to the case company's (``casedata.load("backlog")``)."""
     import ipywidgets as widgets
-    from spmcourse.explorers import figure_updater
+    from spmcourse.explorers._widgets import explorer_box, plot_output, slider_maker
 
     if backlog is None:
         from spmcourse.casedata import load
         backlog = load("backlog")
 
-    style = {"description_width": "150px"}
-    layout = widgets.Layout(width="400px")
+    slider = slider_maker("150px", "400px")
 
-    def slider(value, description, lo=0.0, hi=3.0, step=0.5):
-        return widgets.FloatSlider(value=value, min=lo, max=hi, step=step, description=description,
-                                   style=style, layout=layout, continuous_update=False)
+    def weight(description):
+        return slider(value=1.0, min=0.0, max=3.0, step=0.5, description=description)
 
     controls = {
-        "w_value": slider(1.0, "weight: business value"),
-        "w_time": slider(1.0, "weight: time criticality"),
-        "w_risk": slider(1.0, "weight: risk reduction"),
-        "capacity": slider(capacity, "capacity (person-weeks)", 10, 120, 2),
+        "w_value": weight("weight: business value"),
+        "w_time": weight("weight: time criticality"),
+        "w_risk": weight("weight: risk reduction"),
+        "capacity": slider(value=capacity, min=10, max=120, step=2, description="capacity (person-weeks)"),
     }
 
     def draw(ax, w_value, w_time, w_risk, capacity):
         plot_prioritisation(compute_prioritisation(backlog, w_value, w_time, w_risk, capacity), ax)
 
-    output = widgets.interactive_output(figure_updater(draw, (7.5, 6.0)), controls)
-    box = widgets.VBox([widgets.VBox(list(controls.values())), output])
-    box.controls = controls
-    box.output = output
-    return box
+    output = plot_output(controls, draw, (7.5, 6.0))
+    return explorer_box(controls, output, widgets.VBox(list(controls.values())))

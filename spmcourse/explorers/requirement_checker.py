@@ -59,6 +59,7 @@ def build_requirement_checker(text: str = EXAMPLE):
     """A text box and two dropdowns wired to the report; returns the container (not displayed)."""
     import ipywidgets as widgets
     from IPython.display import HTML, display
+    from spmcourse.explorers._widgets import explorer_box
 
     controls = {
         "text": widgets.Textarea(value=text, description="requirement",
@@ -71,7 +72,4 @@ def build_requirement_checker(text: str = EXAMPLE):
         display(HTML(render_check(check_requirement(text, kind, form))))
 
     output = widgets.interactive_output(update, controls)
-    box = widgets.VBox([controls["text"], widgets.HBox([controls["kind"], controls["form"]]), output])
-    box.controls = controls
-    box.output = output
-    return box
+    return explorer_box(controls, output, controls["text"], widgets.HBox([controls["kind"], controls["form"]]))

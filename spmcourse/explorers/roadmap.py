@@ -107,7 +107,7 @@ def build_roadmap_explorer(backlog: pd.DataFrame | None = None, capacity: float 
     ``backlog`` defaults to the case company's (``casedata.load("backlog")``); ``inherit`` is the switch's
     starting position."""
     import ipywidgets as widgets
-    from spmcourse.explorers import figure_updater
+    from spmcourse.explorers._widgets import columns, explorer_box, plot_output, slider_maker
 
     if backlog is None:
         from spmcourse.casedata import load
@@ -115,9 +115,9 @@ def build_roadmap_explorer(backlog: pd.DataFrame | None = None, capacity: float 
 
     style = {"description_width": "150px"}
     layout = widgets.Layout(width="400px")
-    controls = {f"q{k}": widgets.IntSlider(value=int(capacity), min=0, max=100, step=2,
-                                           description=f"quarter {k} (person-weeks)", style=style,
-                                           layout=layout, continuous_update=False) for k in range(1, 5)}
+    slider = slider_maker("150px", "400px")
+    controls = {f"q{k}": slider(value=int(capacity), min=0, max=100, step=2,
+                                description=f"quarter {k} (person-weeks)", integer=True) for k in range(1, 5)}
     controls["priority"] = widgets.Dropdown(options=list(PRIORITIES), value="wsjf", description="order by",
                                             style=style, layout=layout)
     controls["inherit"] = widgets.Checkbox(value=inherit, description="enablers inherit the priority of what they enable",
@@ -126,10 +126,6 @@ def build_roadmap_explorer(backlog: pd.DataFrame | None = None, capacity: float 
     def draw(ax, q1, q2, q3, q4, priority, inherit):
         plot_roadmap(compute_roadmap(backlog, [q1, q2, q3, q4], priority, inherit), ax)
 
-    output = widgets.interactive_output(figure_updater(draw, (7.5, 6.0)), controls)
-    box = widgets.VBox([widgets.HBox([widgets.VBox([controls[f"q{k}"] for k in (1, 2)]),
-                                      widgets.VBox([controls[f"q{k}"] for k in (3, 4)])]),
-                        widgets.HBox([controls["priority"], controls["inherit"]]), output])
-    box.controls = controls
-    box.output = output
-    return box
+    output = plot_output(controls, draw, (7.5, 6.0))
+    quarters = columns([controls[f"q{k}"] for k in (1, 2)], [controls[f"q{k}"] for k in (3, 4)])
+    return explorer_box(controls, output, quarters, widgets.HBox([controls["priority"], controls["inherit"]]))

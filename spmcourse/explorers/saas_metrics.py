@@ -128,7 +128,7 @@ def plot_saas_metrics(result: dict, ax=None):
 def build_saas_metrics_explorer(*, period: str = "2025", segment: str = "all", gross_margin: float = 0.80):
     """Dropdowns for period and segment and a gross-margin slider, wired to the chart; returns the container."""
     import ipywidgets as widgets
-    from spmcourse.explorers import figure_updater
+    from spmcourse.explorers._widgets import explorer_box, plot_output
 
     style = {"description_width": "110px"}
     controls = {
@@ -143,8 +143,5 @@ def build_saas_metrics_explorer(*, period: str = "2025", segment: str = "all", g
     def draw(ax, period, segment, gross_margin):
         plot_saas_metrics(compute_saas_metrics(period, segment, gross_margin), ax)
 
-    output = widgets.interactive_output(figure_updater(draw, (9.5, 4.2)), controls)
-    box = widgets.VBox([widgets.HBox(list(controls.values())), output])
-    box.controls = controls
-    box.output = output
-    return box
+    output = plot_output(controls, draw, (9.5, 4.2))
+    return explorer_box(controls, output, widgets.HBox(list(controls.values())))

@@ -62,32 +62,21 @@ def plot_staffing(result: dict, ax=None):
 def build_staffing_explorer(*, arrivals_per_hour: float = 24.85, aht_seconds: float = 384.0,
                             target_seconds: float = 20.0, target_level: float = 0.8):
     """Sliders for arrivals, handling time and the target wired to the chart; returns the container."""
-    import ipywidgets as widgets
-    from spmcourse.explorers import figure_updater
+    from spmcourse.explorers._widgets import columns, explorer_box, plot_output, slider_maker
 
-    style = {"description_width": "150px"}
-    layout = widgets.Layout(width="420px")
+    slider = slider_maker("150px", "420px")
     controls = {
-        "arrivals_per_hour": widgets.FloatSlider(value=arrivals_per_hour, min=2, max=120, step=0.5,
-                                                 description="calls per hour", style=style, layout=layout,
-                                                 continuous_update=False),
-        "aht_seconds": widgets.FloatSlider(value=aht_seconds, min=60, max=1200, step=6,
-                                           description="handling time (s)", style=style, layout=layout,
-                                           continuous_update=False),
-        "target_seconds": widgets.FloatSlider(value=target_seconds, min=5, max=120, step=5,
-                                              description="answer within (s)", style=style, layout=layout,
-                                              continuous_update=False),
-        "target_level": widgets.FloatSlider(value=target_level, min=0.5, max=0.99, step=0.01,
-                                            description="share answered", readout_format=".0%", style=style,
-                                            layout=layout, continuous_update=False),
+        "arrivals_per_hour": slider(value=arrivals_per_hour, min=2, max=120, step=0.5,
+                                    description="calls per hour"),
+        "aht_seconds": slider(value=aht_seconds, min=60, max=1200, step=6, description="handling time (s)"),
+        "target_seconds": slider(value=target_seconds, min=5, max=120, step=5, description="answer within (s)"),
+        "target_level": slider(value=target_level, min=0.5, max=0.99, step=0.01, description="share answered",
+                               readout_format=".0%"),
     }
 
     def draw(ax, arrivals_per_hour, aht_seconds, target_seconds, target_level):
         plot_staffing(compute_staffing(arrivals_per_hour, aht_seconds, target_seconds, target_level), ax)
 
-    output = widgets.interactive_output(figure_updater(draw, (7.5, 3.8)), controls)
-    box = widgets.VBox([widgets.HBox([widgets.VBox(list(controls.values())[:2]),
-                                      widgets.VBox(list(controls.values())[2:])]), output])
-    box.controls = controls
-    box.output = output
-    return box
+    output = plot_output(controls, draw, (7.5, 3.8))
+    values = list(controls.values())
+    return explorer_box(controls, output, columns(values[:2], values[2:]))

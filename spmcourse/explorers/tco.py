@@ -67,37 +67,28 @@ def build_tco_explorer(defaults: dict | None = None):
 
     ``defaults`` may set any argument of :func:`compute_tco`; those without a slider stay fixed.
     """
-    import ipywidgets as widgets
-    from spmcourse.explorers import figure_updater
+    from spmcourse.explorers._widgets import columns, explorer_box, plot_output, slider_maker
 
     params = {"licence": 60_000.0, "implementation": 25_000.0, "maintenance_rate": 0.20, "customer_it": 9_000.0,
               "subscription": 32_400.0, "saas_onboarding": 12_000.0, "saas_it": 2_000.0, "years": 10,
               "rate": 0.0, **(defaults or {})}
-    style = {"description_width": "150px"}
-    layout = widgets.Layout(width="420px")
+    slider = slider_maker("150px", "420px")
     controls = {
-        "licence": widgets.FloatSlider(value=params["licence"], min=0, max=200_000, step=5_000,
-                                       description="licence (€)", readout_format=",.0f", style=style,
-                                       layout=layout, continuous_update=False),
-        "maintenance_rate": widgets.FloatSlider(value=params["maintenance_rate"], min=0, max=0.4, step=0.01,
-                                                description="maintenance (% of licence)", readout_format=".0%",
-                                                style=style, layout=layout, continuous_update=False),
-        "subscription": widgets.FloatSlider(value=params["subscription"], min=5_000, max=80_000, step=600,
-                                            description="subscription (€/year)", readout_format=",.0f",
-                                            style=style, layout=layout, continuous_update=False),
-        "rate": widgets.FloatSlider(value=params["rate"], min=0, max=0.15, step=0.01, description="discount rate",
-                                    readout_format=".0%", style=style, layout=layout, continuous_update=False),
-        "years": widgets.IntSlider(value=params["years"], min=3, max=15, description="years", style=style,
-                                   layout=layout, continuous_update=False),
+        "licence": slider(value=params["licence"], min=0, max=200_000, step=5_000,
+                          description="licence (€)", readout_format=",.0f"),
+        "maintenance_rate": slider(value=params["maintenance_rate"], min=0, max=0.4, step=0.01,
+                                   description="maintenance (% of licence)", readout_format=".0%"),
+        "subscription": slider(value=params["subscription"], min=5_000, max=80_000, step=600,
+                               description="subscription (€/year)", readout_format=",.0f"),
+        "rate": slider(value=params["rate"], min=0, max=0.15, step=0.01, description="discount rate",
+                       readout_format=".0%"),
+        "years": slider(value=params["years"], min=3, max=15, description="years", integer=True),
     }
     fixed = {k: v for k, v in params.items() if k not in controls}
 
     def draw(ax, **values):
         plot_tco(compute_tco(**fixed, **values), ax)
 
-    output = widgets.interactive_output(figure_updater(draw, (7.5, 3.8)), controls)
-    box = widgets.VBox([widgets.HBox([widgets.VBox(list(controls.values())[:3]),
-                                      widgets.VBox(list(controls.values())[3:])]), output])
-    box.controls = controls
-    box.output = output
-    return box
+    output = plot_output(controls, draw, (7.5, 3.8))
+    values = list(controls.values())
+    return explorer_box(controls, output, columns(values[:3], values[3:]))

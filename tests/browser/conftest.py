@@ -34,8 +34,7 @@ from spmcourse.authoring.build import generate_release
 from spmcourse.authoring.lab import install_overrides, lab_command, lab_env
 from spmcourse.authoring.notebooks import write
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from learner_course import tiny_assignment  # noqa: E402
+from coursekit import tiny_assignment
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = bool(os.environ.get("SPM_SCREENSHOTS"))

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from learner_course import answer
+from coursekit import answer
 from spmcourse.learner import exam
 from spmcourse.authoring.notebooks import read
 
