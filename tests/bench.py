@@ -46,6 +46,7 @@ from spmcourse import COURSE_ROOT
 from spmcourse.authoring import curriculum
 from spmcourse.authoring.execution import execute_notebook
 from spmcourse.authoring.notebooks import read
+from spmcourse.grading.cellmeta import cell_meta
 from spmcourse.grading.eta import Progress, duration
 
 
@@ -149,7 +150,7 @@ def _explorer_latency_ms(build, repeats, plt) -> float:
 def _mistaken_notebook(module, entry) -> nbformat.NotebookNode:
     nb = read(COURSE_ROOT / module.source_notebook)
     for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        grade_id = cell_meta(cell).grade_id
         if grade_id in entry["replace"]:
             cell.source = entry["replace"][grade_id]
     return nb

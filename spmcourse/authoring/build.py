@@ -1,6 +1,6 @@
 """Build the course: generate ``release/`` from ``source/`` with nbgrader, and keep notebooks clean.
 
-``release/`` is only ever produced here, by ``nbgrader generate_assignment``; ``tests/test_release.py`` proves
+``release/`` is only ever produced here, by ``nbgrader generate_assignment``; ``tests/test_assignments.py`` proves
 that the committed ``release/`` equals a fresh build.
 """
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Prints one row per student (graded / failed with the reason / timed out, and the score), writes a CSV in which a
 failed grading is marked ``failed`` with an empty score (never 0), and exits 1 if any grading failed, 2 on bad
 arguments. Safe to run again: it regrades, and manual grades entered in the formgrader in between are kept.
-The work is done by :mod:`spmcourse.grading.run`.
+The work is done by :func:`spmcourse.grading.run.grade_submissions`.
 """
 from __future__ import annotations
 
@@ -32,19 +32,20 @@ def check_arguments(course_root: Path, assignment: str, students: list[str] | No
     """Raise :class:`CourseError` (exit 2) for an unknown assignment or a student without a submission."""
     from nbgrader.api import Gradebook
 
-    from spmcourse.grading import run as grading
+    from spmcourse.grading.config import coursedir, list_students, load_config
+    from spmcourse.grading.gradebook import quiet_sqlalchemy
 
     if not (course_root / "nbgrader_config.py").is_file():
         raise CourseError(f"{course_root} is not a course folder (it has no nbgrader_config.py); "
                           "pass --course-root.")
-    cd = grading._coursedir(grading.load_config(course_root))
-    with grading._quiet_sqlalchemy(), Gradebook(cd.db_url, cd.course_id) as gb:
+    cd = coursedir(load_config(course_root))
+    with quiet_sqlalchemy(), Gradebook(cd.db_url, cd.course_id) as gb:
         known = sorted(a.name for a in gb.assignments)
     if assignment not in known:
         raise CourseError(f"unknown assignment {assignment!r}; the gradebook has: {', '.join(known) or 'none'} "
                           "(generate an assignment with `nbgrader generate_assignment <assignment>`).")
     if students:
-        have = grading._list_students(cd, assignment)
+        have = list_students(cd, assignment)
         unknown = [s for s in students if s not in have]
         if unknown:
             raise CourseError(f"no submission of {assignment} for {', '.join(unknown)}; submissions exist for: "
@@ -109,9 +110,10 @@ def write_log(outcomes, path: Path) -> Path:
 
 
 def _grade_cohort(args) -> int:
-    sys.modules.setdefault("rfc3987_syntax", None)  # see grading._worker_main: 2 s of import for nothing
+    sys.modules.setdefault("rfc3987_syntax", None)  # see grading.worker.main: 2 s of import for nothing
     from spmcourse.authoring.lab import ensure_tools_on_path
-    from spmcourse.grading import run as grading
+    from spmcourse.grading.run import grade_submissions
+    from spmcourse.grading.status import FAILED, TIMED_OUT
 
     if args.jobs is not None and args.jobs < 1:
         raise CourseError("--jobs must be at least 1")
@@ -122,9 +124,10 @@ def _grade_cohort(args) -> int:
     check_arguments(course_root, args.assignment, args.student)
 
     started = time.monotonic()
+    from spmcourse.grading.config import coursedir, list_students, load_config
     from spmcourse.grading.eta import Progress
     total = len(args.student) if args.student else len(
-        grading._list_students(grading._coursedir(grading.load_config(course_root)), args.assignment))
+        list_students(coursedir(load_config(course_root)), args.assignment))
     if not args.quiet:
         print(f"Grading {total} submission(s) of {args.assignment}; a line per student as each finishes.",
               file=sys.stderr, flush=True)
@@ -134,16 +137,16 @@ def _grade_cohort(args) -> int:
         score = f"{_fmt(o.score)}/{o.max_score:g}" if o.score is not None else o.status
         tracker.say(f"{o.student}: {score} ({o.seconds:.1f} s)")
 
-    outcomes = grading.grade_submissions(course_root, args.assignment, args.student or None, jobs=args.jobs,
-                                         feedback=not args.no_feedback, timeout=args.timeout,
-                                         progress=None if args.quiet else progress)
+    outcomes = grade_submissions(course_root, args.assignment, args.student or None, jobs=args.jobs,
+                                 feedback=not args.no_feedback, timeout=args.timeout,
+                                 progress=None if args.quiet else progress)
     print(format_table(outcomes))
     csv_path = write_csv(outcomes, Path(args.csv) if args.csv else default_csv(course_root, args.assignment))
     log_path = write_log(outcomes, csv_path.with_name(f"{csv_path.stem}.log"))
     failed = [o for o in outcomes if not o.ok]
     graded = len(outcomes) - len(failed)
-    summary = (f"\n{graded} graded, {sum(o.status == grading.FAILED for o in failed)} failed, "
-               f"{sum(o.status == grading.TIMED_OUT for o in failed)} timed out "
+    summary = (f"\n{graded} graded, {sum(o.status == FAILED for o in failed)} failed, "
+               f"{sum(o.status == TIMED_OUT for o in failed)} timed out "
                f"in {time.monotonic() - started:.1f} s. CSV: {os.path.relpath(csv_path)}")
     if failed or any(o.warnings for o in outcomes):
         summary += f"; details: {os.path.relpath(log_path)}"

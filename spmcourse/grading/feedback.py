@@ -26,11 +26,11 @@ import re
 import stat
 from pathlib import Path
 
-from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool
 
 from spmcourse.grading import compat
+from spmcourse.grading.cellmeta import cell_meta
 
 BEGIN_MARK_SCHEME = "BEGIN MARK SCHEME"
 END_MARK_SCHEME = "END MARK SCHEME"
@@ -78,10 +78,10 @@ class HideTestCode(NbGraderPreprocessor):
     """Replace each autograded test cell's code with a neutral line and keep only its messages (see module)."""
 
     def preprocess_cell(self, cell, resources, cell_index):
-        if cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell):
+        meta = cell_meta(cell)
+        if cell.cell_type == "code" and meta.grade and not meta.solution:
             code_lines = {ln.strip() for ln in cell.source.splitlines() if len(ln.strip()) >= 8}
-            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
-            cell.source = f"# Checks for {_question(grade_id)} (code hidden)"
+            cell.source = f"# Checks for {_question(meta.grade_id)} (code hidden)"
             outputs = (_plain_output(out, code_lines) for out in cell.get("outputs", []))
             cell.outputs = [out for out in outputs if out is not None]
         return cell, resources

@@ -39,6 +39,7 @@ from nbclient.exceptions import DeadKernelError
 
 from spmcourse.grading import compat, safefiles
 from spmcourse.grading.answers import ANSWERS_MIME
+from spmcourse.grading.cellmeta import cell_meta
 
 #: The clean kernel's working folder starts with this (then the owner's tag, see safefiles.scratch_folder).
 WORKDIR_PREFIX = "spm-tests-"
@@ -109,13 +110,9 @@ def answer_names(test_source: str, given: set[str] | frozenset[str] = frozenset(
 
 # --- The preprocessor ---------------------------------------------------------------------------------------------
 
-def _is(cell, flag: str) -> bool:
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return isinstance(meta, dict) and bool(meta.get(flag))
-
-
 def is_test_cell(cell) -> bool:
-    return cell.cell_type == "code" and _is(cell, "grade") and not _is(cell, "solution")
+    meta = cell_meta(cell)
+    return cell.cell_type == "code" and meta.grade and not meta.solution
 
 
 def setup_cells(nb) -> list:
@@ -124,9 +121,10 @@ def setup_cells(nb) -> list:
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        if _is(cell, "solution") or _is(cell, "grade"):
+        meta = cell_meta(cell)
+        if meta.solution or meta.grade:
             break
-        if _is(cell, "locked"):
+        if meta.locked:
             found.append(cell)
     return found
 
@@ -290,9 +288,9 @@ class IsolatedExecute(_execute_base()):
             return cell, resources
         if not is_test_cell(cell):
             return super().preprocess_cell(cell, resources, index)
-        return self._run_test(cell, resources, index)
+        return self._run_test(cell, index)
 
-    def _run_test(self, cell, resources, index):
+    def _run_test(self, cell, index):
         import nbformat
 
         names = answer_names(cell.source, self._given)
@@ -385,17 +383,17 @@ def _record(config, resources, status: str, reason: str) -> None:
     try:
         from nbgrader.coursedir import CourseDirectory
 
-        from spmcourse.grading import Outcome, record_status
+        from spmcourse.grading.status import Outcome, record_status
 
         outcome = Outcome(student=student, assignment=assignment, status=status, reason=reason, score=None,
                           max_score=0.0, cells={}, feedback=[], timestamp="")
-        record_status(None, CourseDirectory(config=config), [outcome])
+        record_status(CourseDirectory(config=config), [outcome])
     except Exception:  # noqa: BLE001 (the record is a courtesy to the export; grading itself goes on)
         pass
 
 
 def _setup_message(cell, error: str, where: str) -> str:
-    gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "set-up")
+    gid = cell_meta(cell).grade_id or "set-up"
     return (f"the locked set-up cell '{gid}' failed in {where} ({error}). The set-up cell comes from the assignment "
             "itself, so this is a problem of the grading environment, not of the student's answers: check that "
             "the course package (spmcourse) and its data are installed where the grader's Python finds them "

@@ -37,7 +37,7 @@ from nbgrader.api import MissingEntry
 from nbgrader.plugins.export import ExportPlugin
 from traitlets import Dict, Enum
 
-from spmcourse import grading
+from spmcourse.grading import status as grading_status
 
 
 def _grade_table(plugin: ExportPlugin, gradebook) -> tuple[list, list, dict]:
@@ -47,7 +47,7 @@ def _grade_table(plugin: ExportPlugin, gradebook) -> tuple[list, list, dict]:
     first grading that failed leaves no trace in the gradebook).
     """
     root = Path(getattr(getattr(plugin.parent, "coursedir", None), "root", None) or ".")
-    status = grading.read_status(root)
+    status = grading_status.read_status(root)
     wanted_a = [str(a) for a in plugin.assignment]
     wanted_s = [str(s) for s in plugin.student]
     assignments = [a for a in sorted(gradebook.assignments, key=lambda a: (a.duedate is None, a.duedate, a.name))
@@ -61,7 +61,7 @@ def _grade_table(plugin: ExportPlugin, gradebook) -> tuple[list, list, dict]:
     for a in assignments:
         for sid in students:
             rec = status.get(a.name, {}).get(sid)
-            if rec is not None and rec["status"] != grading.GRADED:
+            if rec is not None and rec["status"] != grading_status.GRADED:
                 plugin.log.warning("%s, %s: grading %s (%s); exported without a grade", sid, a.name, rec["status"],
                                    rec.get("reason", ""))
                 scores[sid, a.name] = None

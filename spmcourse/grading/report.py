@@ -119,7 +119,7 @@ def failure_messages(course_root: Path, cd, assignment: str, students: list[str]
     """test cell -> {message -> count}, from the error outputs of the autograded notebooks."""
     import nbformat
 
-    from spmcourse.grading import run as grading
+    from spmcourse.grading import reasons
 
     counts: dict = {}
     for student in students:
@@ -133,7 +133,7 @@ def failure_messages(course_root: Path, cd, assignment: str, students: list[str]
                 meta = cell.get("metadata", {}).get("nbgrader", {})
                 if cell.cell_type != "code" or not meta.get("grade"):
                     continue
-                message = grading._cell_message(cell, cell_timeout)
+                message = reasons.cell_message(cell, cell_timeout)
                 if message:
                     per_cell = counts.setdefault(meta.get("grade_id"), {})
                     per_cell[message] = per_cell.get(message, 0) + 1
@@ -152,14 +152,16 @@ def build(course_root, assignment: str) -> Report:
     """Read the gradebook, the status file and the autograded notebooks of one assignment."""
     from nbgrader.api import MissingEntry
 
-    from spmcourse.grading import run as grading
+    from spmcourse.grading import config, gradebook
+    from spmcourse.grading import status as status_file
 
     course_root = Path(course_root).resolve()
-    cfg = grading.load_config(course_root)
-    cd = grading._coursedir(cfg)
-    status = grading.read_status(course_root).get(assignment, {})
-    failed = {s: (r["status"], r.get("reason", "")) for s, r in sorted(status.items()) if r["status"] != grading.GRADED}
-    with grading.open_gradebook(course_root) as gb:
+    cfg = config.load_config(course_root)
+    cd = config.coursedir(cfg)
+    recorded = status_file.read_status(course_root).get(assignment, {})
+    failed = {s: (r["status"], r.get("reason", "")) for s, r in sorted(recorded.items())
+              if r["status"] != status_file.GRADED}
+    with gradebook.open_gradebook(course_root) as gb:
         try:
             a = gb.find_assignment(assignment)
         except MissingEntry:
@@ -190,7 +192,7 @@ def build(course_root, assignment: str) -> Report:
         max_score = float(a.max_score)
     students.sort()
     totals = analyse(questions, students)
-    messages = failure_messages(course_root, cd, assignment, students, grading._cell_timeout(cfg))
+    messages = failure_messages(course_root, cd, assignment, students, config.cell_timeout(cfg))
     mistakes = recorded_mistakes(course_root, assignment)
     for q in questions:
         for message, count in messages.get(q.name, {}).items():
@@ -324,8 +326,6 @@ def _report(args) -> int:
 
     from spmcourse.authoring.lab import ensure_tools_on_path
     from spmcourse.grading import cohort
-    from spmcourse.grading import run as grading
-
     course_root = Path(args.course_root).resolve() if args.course_root else cohort.default_course_root()
     if not (course_root / "nbgrader_config.py").is_file():
         raise CourseError(f"{course_root} is not a course folder (it has no nbgrader_config.py); pass --course-root.")

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
 from contextlib import closing
@@ -37,6 +36,7 @@ from spmcourse.authoring.build import generate_release
 from spmcourse.errors import CourseError
 from spmcourse.authoring.lab import ensure_tools_on_path
 from spmcourse.authoring.notebooks import read
+from spmcourse.grading.cellmeta import CellMeta, cell_meta, nbgrader_metadata
 from spmcourse.learner.workspace import (
     assignment_dir, display_path, file_hash, is_started, notebook_names, now, read_state, resolve, set_aside,
     shape_problem, state_dir, tree_files, workspace, write_json,
@@ -148,7 +148,7 @@ class Cell:
     """The parts of a notebook cell the learner commands read."""
     kind: str       # "code" | "markdown" | "raw"
     source: str
-    nbgrader: dict  # the cell's nbgrader metadata ({} when it has none)
+    meta: CellMeta  # how nbgrader grades it (all false for an ordinary cell)
 
 
 _NBGRADER_SHAPE = {"grade_id?": "str", "points?": ("num", None)}
@@ -161,7 +161,7 @@ def _cell_problem(i: int, cell) -> str:
         return f"cell {i + 1} has no valid cell_type"
     problem = shape_problem(cell, {"source": ("str", ["str"]), "metadata": {"nbgrader?": _NBGRADER_SHAPE}},
                             f"cell {i + 1}")
-    meta = cell["metadata"].get("nbgrader", {}) if not problem else {}
+    meta = nbgrader_metadata(cell) if not problem else {}
     if not problem and any(meta.get(k) for k in ("grade", "solution", "task")) and "grade_id" not in meta:
         problem = f"cell {i + 1} is graded but has no grade_id"
     return problem
@@ -184,7 +184,7 @@ def notebook_cells(path: Path) -> tuple[list[Cell], str]:
         problem = _cell_problem(i, cell)
         if problem:
             return [], problem
-    return [Cell(c["cell_type"], "".join(c["source"]), c["metadata"].get("nbgrader", {})) for c in data["cells"]], ""
+    return [Cell(c["cell_type"], "".join(c["source"]), cell_meta(c)) for c in data["cells"]], ""
 
 
 # --- Questions and mark schemes from the source -----------------------------------------------------------------
@@ -210,11 +210,11 @@ def question_titles(assignment: str, root: Path = COURSE_ROOT) -> dict[str, str]
     titles, last = {}, ""
     for path in sorted((Path(root) / "source" / assignment).glob("*.ipynb")):
         for cell in read(path).cells:
-            meta = cell.metadata.get("nbgrader", {})
+            meta = cell_meta(cell)
             if cell.cell_type == "markdown" and _heading(cell.source):
                 last = _heading(cell.source)
-            if meta.get("grade") or meta.get("task"):
-                titles[meta["grade_id"]] = _heading(cell.source) if cell.cell_type == "markdown" else last
+            if meta.graded:
+                titles[meta.grade_id] = _heading(cell.source) if cell.cell_type == "markdown" else last
     return titles
 
 
@@ -226,10 +226,10 @@ def written_questions(assignment: str, root: Path = COURSE_ROOT) -> list[Written
             schemes = MARK_SCHEME.findall(cell.source)
             if not schemes:
                 continue
-            meta = cell.metadata.get("nbgrader", {})
+            meta = cell_meta(cell)
             question = MARK_SCHEME.sub("", cell.source).strip()
-            found.append(Written(meta.get("grade_id", "?"), _heading(question) or meta.get("grade_id", "?"),
-                                 float(meta.get("points", 0) or 0), question,
+            gid = meta.grade_id or "?"
+            found.append(Written(gid, _heading(question) or gid, meta.points, question,
                                  "\n\n".join(s.strip() for s in schemes)))
     return found
 
@@ -240,14 +240,14 @@ def _written_answers(path: Path) -> dict[str, str]:
     answers: dict[str, str] = {}
     current = None
     for cell in notebook_cells(path)[0]:
-        meta = cell.nbgrader
-        if meta.get("task"):
-            current = meta["grade_id"]
+        meta = cell.meta
+        if meta.task:
+            current = meta.grade_id
             answers[current] = ""
-        elif meta.get("solution") and cell.kind == "markdown":
-            answers[meta["grade_id"]] = cell.source.strip()
+        elif meta.solution and cell.kind == "markdown":
+            answers[meta.grade_id] = cell.source.strip()
             current = None
-        elif meta.get("grade_id") or meta.get("locked"):
+        elif meta.grade_id or meta.locked:
             current = None
         elif current and cell.kind == "markdown":
             answers[current] = (answers[current] + "\n\n" + cell.source.strip()).strip()
@@ -272,17 +272,17 @@ def unanswered(assignment: str, root: Path = COURSE_ROOT) -> set[str]:
         mine, problem = notebook_cells(assignment_dir(assignment, root) / rel)
         if problem:
             continue
-        current = {c.nbgrader["grade_id"]: c.source for c in mine if c.nbgrader.get("solution")}
+        current = {c.meta.grade_id: c.source for c in mine if c.meta.solution}
         group, after_test = [], False
         for cell in released:
-            meta = cell.nbgrader
-            if meta.get("solution") and cell.kind == "code":
+            meta = cell.meta
+            if meta.solution and cell.kind == "code":
                 group = [] if after_test else group
-                group.append((meta["grade_id"], cell.source))
+                group.append((meta.grade_id, cell.source))
                 after_test = False
-            elif meta.get("grade") and cell.kind == "code":
+            elif meta.grade and cell.kind == "code":
                 if group and all(current.get(gid, src) == src for gid, src in group):
-                    found.add(meta["grade_id"])
+                    found.add(meta.grade_id)
                 after_test = True
     return found
 

@@ -1,14 +1,16 @@
-"""The grading core (spmcourse/grading/run.py) with real nbgrader, real kernels and a real gradebook.
+"""The grading core (spmcourse/grading/) with real nbgrader, real kernels and a real gradebook.
 
-Every test builds its own course in tmp_path from tests/fixtures/course (see coursekit.py).
+Every test builds its own course in tmp_path from tests/fixtures/course (see its coursekit.py).
 """
 from __future__ import annotations
 
 import csv
 import dataclasses
 import inspect
+import json
 from pathlib import Path
 
+import nbformat
 import pytest
 
 import coursekit as kit  # noqa: E402
@@ -16,7 +18,11 @@ from coursekit import course_template, make_course  # noqa: E402,F401  (pytest f
 
 from nbgrader.api import Grade, Gradebook, MissingEntry  # noqa: E402
 
-from spmcourse.grading import run as grading  # noqa: E402
+from spmcourse import grading  # noqa: E402
+from spmcourse.grading import protocol  # noqa: E402
+from spmcourse.grading.cellmeta import CellMeta, cell_meta, nbgrader_metadata  # noqa: E402
+from spmcourse.grading.protocol import WorkerSpec  # noqa: E402
+from spmcourse.grading.worker import Worker  # noqa: E402
 from spmcourse.errors import CourseError  # noqa: E402
 
 A = kit.ASSIGNMENT
@@ -56,6 +62,27 @@ def test_outcome_matches_the_contract():
     assert list(params)[:3] == ["course_root", "assignment", "students"]
     for name in ("jobs", "feedback", "timeout"):
         assert params[name].kind is inspect.Parameter.KEYWORD_ONLY
+
+
+def test_status_values_are_the_strings_in_status_files_and_csvs():
+    """Files written before the enum, and readers that compare with plain strings, keep working."""
+    assert [s.value for s in grading.Status] == ["graded", "failed", "timed out"]
+    assert grading.TIMED_OUT == "timed out" and f"{grading.TIMED_OUT}" == "timed out"
+    assert json.dumps({"status": grading.FAILED}) == '{"status": "failed"}'
+    reply = protocol.decode(protocol.GradeReply, protocol.encode(protocol.GradeReply("ada", status=grading.TIMED_OUT)))
+    assert reply.status is grading.TIMED_OUT and reply.student == "ada"
+
+
+def test_cell_metadata_is_read_the_same_from_nodes_dicts_and_damaged_cells():
+    graded = {"cell_type": "code", "source": "", "metadata": {"nbgrader": {
+        "grade": True, "solution": False, "locked": True, "points": 2, "grade_id": "q1_test"}}}
+    meta = cell_meta(nbformat.from_dict(graded))
+    assert meta == cell_meta(graded) == CellMeta(grade=True, locked=True, points=2.0, grade_id="q1_test")
+    assert meta.graded and not CellMeta(solution=True).graded
+    for damaged in ({"metadata": {"nbgrader": ["grade"]}}, {"metadata": "x"}, {}, {"metadata": {"nbgrader": {
+            "grade": True, "points": "many"}}}):
+        assert cell_meta(damaged).grade_id == "" and cell_meta(damaged).points == 0.0
+    assert nbgrader_metadata({"metadata": {"nbgrader": ["grade"]}}) == {}
 
 
 @pytest.mark.xdist_group("grading")
@@ -219,11 +246,11 @@ def test_a_worker_leaves_the_previous_students_output_for_the_parent(make_course
     submit_cohort(course, {"ada": "right", "ben": "wrong"})
     snapshot = tmp_path / "snap.db"
     grading.snapshot_gradebook(f"sqlite:///{course / 'gradebook.db'}", snapshot)
-    worker = grading._Worker({"course_root": str(course), "assignment": A, "home": str(tmp_path / "w"),
-                              "snapshot": str(snapshot)})
+    worker = Worker(WorkerSpec(course_root=str(course), assignment=A, home=str(tmp_path / "w"),
+                               snapshot=str(snapshot)))
     first = worker.grade("ada")
     second = worker.grade("ben")
-    assert first["ok"] and second["ok"]
-    assert (Path(first["autograded"]) / "exercises.ipynb").is_file()  # still there for the parent to take
-    assert second["cells"]["exercises/q1_mrr_test"].startswith("mrr: counts only the Growth plan")
+    assert first.ok and second.ok
+    assert (Path(first.autograded) / "exercises.ipynb").is_file()  # still there for the parent to take
+    assert second.messages["exercises/q1_mrr_test"].startswith("mrr: counts only the Growth plan")
     assert kit.leftover_processes() == []
