@@ -402,6 +402,15 @@ class _Worker:
         self.log = logging.getLogger(f"spmcourse.grading.worker.{os.getpid()}")
         self.log.propagate = False
         self.log.setLevel(logging.INFO)
+        self._tests_get_ready()  # the kernel for the hidden tests starts while the parent sends the first student
+
+    def _tests_get_ready(self) -> None:
+        """Have the clean kernel that runs the hidden tests (isolation) reset and run the assignment's set-up cells
+        in the background, while this student's own kernel starts and runs the answers."""
+        from spmcourse.grading import isolation
+        released = self._released(self.notebook_ids[0]) if self.notebook_ids else None
+        if released is not None:
+            isolation.get_ready(self.private_cfg, released)
 
     # -- helpers --
     def _path(self, cd, step: str, student: str) -> Path:
@@ -560,6 +569,7 @@ class _Worker:
         result = {"student": student, "ok": False, "warnings": [], "log": "", "timestamp": "", "cells": {},
                   "autograded": ""}
         warnings = result["warnings"]
+        self._tests_get_ready()
         self._reset(student)
         src = self._path(self.real, self.real.submitted_directory, student)
         staged = self._path(self.private, self.private.submitted_directory, student)
@@ -845,6 +855,7 @@ class _Run:
         self.workers: list[_WorkerHandle] = []
         self.gb = None
         self.spawned = 0
+        self.scored: Callable[[Outcome], None] | None = None
 
     def spawn(self) -> _WorkerHandle:
         self.spawned += 1
@@ -986,6 +997,8 @@ class _Run:
 
     def _finish(self, outcome: Outcome) -> None:
         self.outcomes[outcome.student] = outcome
+        if self.scored:
+            self.scored(outcome)
         if self.progress and (outcome.status != GRADED or not self.want_feedback):
             self.progress(outcome)
 
@@ -1161,14 +1174,16 @@ def default_jobs() -> int:
 
 
 def grade_submissions(course_root, assignment, students=None, *, jobs=None, feedback=True,
-                      timeout=None, progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+                      timeout=None, progress: Callable[[Outcome], None] | None = None,
+                      scored: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Autograde the submissions in ``<course_root>/submitted/<student>/<assignment>/`` and record the grades.
 
     ``students``: ids to grade (default: every student with a submission of the assignment). ``jobs``: worker
     processes (default: :func:`default_jobs`, one per CPU plus one). ``feedback``: also generate the feedback
     HTML. ``timeout``: wall-time limit in seconds per student (default: generous, from ``Execute.timeout`` and the
     number of code cells).
-    ``progress`` is called with each :class:`Outcome` as soon as it is final.
+    ``progress`` is called with each :class:`Outcome` as soon as it is final; ``scored`` as soon as its grading is
+    recorded, before its feedback is generated (its ``feedback`` is still empty then).
 
     Returns one :class:`Outcome` per student, in the order of ``students`` (sorted ids by default). Raises
     :class:`CourseError` when the assignment is unknown or nothing can be graded.
@@ -1182,6 +1197,7 @@ def grade_submissions(course_root, assignment, students=None, *, jobs=None, feed
     guess = len(students) if students is not None else len(list(course_root.glob(f"submitted/*/{assignment}")))
     tmpdir = safefiles.scratch_folder(SCRATCH_PREFIX)  # also removes those of runs that were killed
     run = _Run(course_root, assignment, students, jobs, feedback, timeout, progress, tmpdir)
+    run.scored = scored
     failed = True
     try:
         run.workers = [run.spawn() for _ in range(max(1, min(jobs, guess)))]
