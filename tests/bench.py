@@ -8,11 +8,13 @@ Speed targets are ratios against baselines measured in the same run, because the
 - cohort grading of a synthetic class (correct, wrong and blank submissions of one assignment) with the course's
   grader against plain sequential ``nbgrader autograde`` on identical copies, with a check that both give the same
   scores, the grading overhead (CPU-seconds per notebook against raw execution of one notebook), and the peak
-  memory of the grading run.
+  memory of the grading run;
+- self-grading: the median wall time of ``spm grade`` on one module (an absolute target: at most 4 s on 2 cores),
+  and its ratio to the kernel floor measured beside it, to tell a slower grader from a busier machine.
 
 The last line printed is one machine-readable summary::
 
-    bench: course_exec_s=... max_notebook_s=... explorer_p50_ms=... grading_speedup=... grading_overhead=... peak_rss_mb=...
+    bench: course_exec_s=... max_notebook_s=... explorer_p50_ms=... grading_speedup=... grading_overhead=... peak_rss_mb=... selfgrade_s=... selfgrade_ratio=...
 
 ``python tests/bench.py --smoke`` runs a tiny version (the test suite checks that it works, not its timings).
 """
@@ -300,6 +302,44 @@ def grading_benchmark(module, size: int, jobs: int | None = None) -> dict:
         }
 
 
+# --- Self-grading ---------------------------------------------------------------------------------------------
+
+def selfgrade_seconds(module, repeats: int = 3) -> list[float]:
+    """Wall seconds of ``spm grade <module>``, the learner's command, from its start to its exit (the score is
+    printed just before), on a learner's copy with every question answered, in a workspace of its own.
+
+    A first grading, not timed, creates the learner's grading course (once per course version). Before each timed
+    grading one answer changes (a comment), so that the copy is graded for real: an unchanged copy is not graded
+    again.
+    """
+    from spmcourse.authoring.lab import path_with_tools
+
+    with tempfile.TemporaryDirectory(prefix="spm-bench-selfgrade-") as tmp:
+        work = Path(tmp) / "work"
+        env = dict(os.environ, SPM_WORKSPACE=str(work), PATH=path_with_tools(os.environ["PATH"]))
+
+        def spm(*args: str) -> float:
+            start = time.perf_counter()
+            result = subprocess.run([sys.executable, "-m", "spmcourse.cli", *args], cwd=COURSE_ROOT, env=env,
+                                    capture_output=True, text=True)
+            seconds = time.perf_counter() - start
+            if result.returncode != 0:
+                raise RuntimeError(f"spm {' '.join(args)} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+            return seconds
+
+        spm("start", module.key)
+        copy = work / module.key / module.source_notebook.name
+        answered = read(COURSE_ROOT / module.source_notebook)
+        answers = [c for c in answered.cells
+                   if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")]
+        times = []
+        for i in range(repeats + 1):
+            answers[0].source = answers[0].source.rstrip("\n") + f"\n# attempt {i}"
+            nbformat.write(answered, copy)
+            times.append(spm("grade", module.key))
+        return times[1:]
+
+
 # --- Report ---------------------------------------------------------------------------------------------------
 
 def run(smoke: bool = False, class_size: int = 40, jobs: int | None = None) -> dict:
@@ -347,9 +387,18 @@ def run(smoke: bool = False, class_size: int = 40, jobs: int | None = None) -> d
     results.update(grading_speedup=g["speedup"], grading_overhead=g["overhead"], peak_rss_mb=g["peak_rss_mb"],
                    identical_scores=g["identical_scores"], sandbox_cost=g["sandbox_cost"])
 
+    selfgrades = selfgrade_seconds(module, 1 if smoke else 5)
+    floor_after = kernel_floor(1 if smoke else 3)  # beside it, as the machine's load may have changed since the start
+    results["selfgrade_s"] = statistics.median(selfgrades)
+    results["selfgrade_ratio"] = results["selfgrade_s"] / floor_after
+    print(f"\nSelf-grading of {module.key} (spm grade, the whole command): "
+          f"{', '.join(f'{t:.2f}' for t in selfgrades)} s; median {results['selfgrade_s']:.2f} s, "
+          f"{results['selfgrade_ratio']:.1f}x the kernel floor of {floor_after:.2f} s measured beside it")
+
     print("\nbench: " + " ".join(
         f"{k}={results[k]:.2f}" for k in ("course_exec_s", "max_notebook_s", "explorer_p50_ms",
-                                           "grading_speedup", "grading_overhead", "peak_rss_mb")))
+                                           "grading_speedup", "grading_overhead", "peak_rss_mb",
+                                           "selfgrade_s", "selfgrade_ratio")))
     return results
 
 

@@ -8,7 +8,8 @@ import sys
 from conftest import ROOT
 
 SUMMARY = re.compile(r"^bench: course_exec_s=[\d.]+ max_notebook_s=[\d.]+ explorer_p50_ms=[\d.]+ "
-                     r"grading_speedup=[\d.]+ grading_overhead=[\d.]+ peak_rss_mb=[\d.]+$")
+                     r"grading_speedup=[\d.]+ grading_overhead=[\d.]+ peak_rss_mb=[\d.]+ "
+                     r"selfgrade_s=[\d.]+ selfgrade_ratio=[\d.]+$")
 
 
 def test_smoke_benchmark_prints_the_summary_line():
