@@ -293,9 +293,9 @@ def get_ready(config, notebook) -> None:
     names = [pp if isinstance(pp, str) else f"{pp.__module__}.{pp.__name__}" for pp in pipeline]
     if f"{__name__}.IsolatedExecute" not in names:
         return
-    clean = _clean_kernel(IsolatedExecute(config=config))
-    if clean._ahead is None:
-        clean.prepare(setup_cells(notebook))
+    if _clean is not None and _clean._ahead is not None:
+        return  # getting ready already (checking whether it is worn out would wait for that)
+    _clean_kernel(IsolatedExecute(config=config)).prepare(setup_cells(notebook))
 
 
 def clean_kernel_processes() -> frozenset[int]:
