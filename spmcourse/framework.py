@@ -23,7 +23,10 @@ Examples
 """
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pandas is imported where a table is built: the `spm` command reads the grid without it
+    import pandas as pd
 
 BANDS = ("Participation", "Core", "Orchestration")
 
@@ -104,6 +107,8 @@ def sub_areas(version: str = "v2") -> pd.DataFrame:
         for column, (band, names) in grid.items()
         for name in names
     ]
+    import pandas as pd
+
     df = pd.DataFrame(rows)
     if version == "v2":
         # object dtype keeps None for the sub-areas new in v2 (a str column would turn it into NaN, printed "nan")
@@ -217,4 +222,6 @@ def raci() -> pd.DataFrame:
     """
     rows = [{"activity": activity, "sub_area": area, **dict(zip(FUNCTIONS, letters.split()))}
             for activity, (area, letters) in RESPONSIBILITIES.items()]
+    import pandas as pd
+
     return pd.DataFrame(rows).set_index("activity")

@@ -8,11 +8,13 @@ Speed targets are ratios against baselines measured in the same run, because the
 - cohort grading of a synthetic class (correct, wrong and blank submissions of one assignment) with the course's
   grader against plain sequential ``nbgrader autograde`` on identical copies, with a check that both give the same
   scores, the grading overhead (CPU-seconds per notebook against raw execution of one notebook), and the peak
-  memory of the grading run.
+  memory of the grading run;
+- self-grading: the median wall time of ``spm grade`` on one module (an absolute target: at most 4 s on 2 cores),
+  and its ratio to the kernel floor measured beside it, to tell a slower grader from a busier machine.
 
 The last line printed is one machine-readable summary::
 
-    bench: course_exec_s=... max_notebook_s=... explorer_p50_ms=... grading_speedup=... grading_overhead=... peak_rss_mb=... load_students=... load_submit_s=... load_collect_s=... load_grade_s=... load_grade_per_student_s=... load_peak_rss_mb=... load_problems=...
+    bench: course_exec_s=... max_notebook_s=... explorer_p50_ms=... grading_speedup=... grading_overhead=... peak_rss_mb=... load_students=... load_submit_s=... load_collect_s=... load_grade_s=... load_grade_per_student_s=... load_peak_rss_mb=... load_problems=... selfgrade_s=... selfgrade_ratio=...
 
 The class-under-load part (``--load-class N``, default 300; ``--load-only`` runs just it) is
 `tests/loadtest.py`: N students fetch and submit concurrently, some resubmit, some late; collect; grading;
@@ -317,6 +319,52 @@ def grading_benchmark(module, size: int, jobs: int | None = None) -> dict:
         }
 
 
+# --- Self-grading ---------------------------------------------------------------------------------------------
+
+def selfgrade_seconds(module, repeats: int = 3) -> list[tuple[float, float]]:
+    """Wall seconds of ``spm grade <module>``, the learner's command, from its start to the score printed, and to
+    its exit (the feedback's path is printed when the HTML is written), on a learner's copy with every question
+    answered, in a workspace of its own.
+
+    A first grading, not timed, creates the learner's grading course (once per course version). Before each timed
+    grading one answer changes (a comment), so that the copy is graded for real: an unchanged copy is not graded
+    again.
+    """
+    from spmcourse.authoring.lab import path_with_tools
+
+    with tempfile.TemporaryDirectory(prefix="spm-bench-selfgrade-") as tmp:
+        work = Path(tmp) / "work"
+        env = dict(os.environ, SPM_WORKSPACE=str(work), PATH=path_with_tools(os.environ["PATH"]))
+
+        def spm(*args: str) -> tuple[float, float]:
+            """Seconds until the score is printed, and until the command exits."""
+            start = time.perf_counter()
+            scored, out = None, []
+            proc = subprocess.Popen([sys.executable, "-m", "spmcourse.cli", *args], cwd=COURSE_ROOT, env=env,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for line in proc.stdout:
+                out.append(line)
+                if scored is None and " points** on the auto-graded questions" in line:
+                    scored = time.perf_counter() - start
+            err = proc.stderr.read()
+            proc.wait()
+            if proc.returncode != 0 or (scored is None and args[0] == "grade"):
+                raise RuntimeError(f"spm {' '.join(args)} failed:\n{''.join(out)[-2000:]}{err[-2000:]}")
+            return scored, time.perf_counter() - start
+
+        spm("start", module.key)
+        copy = work / module.key / module.source_notebook.name
+        answered = read(COURSE_ROOT / module.source_notebook)
+        answers = [c for c in answered.cells
+                   if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")]
+        times = []
+        for i in range(repeats + 1):
+            answers[0].source = answers[0].source.rstrip("\n") + f"\n# attempt {i}"
+            nbformat.write(answered, copy)
+            times.append(spm("grade", module.key))
+        return times[1:]
+
+
 # --- Report ---------------------------------------------------------------------------------------------------
 
 def run(smoke: bool = False, class_size: int = 40, jobs: int | None = None, load_class: int = 300) -> dict:
@@ -371,9 +419,19 @@ def run(smoke: bool = False, class_size: int = 40, jobs: int | None = None, load
                    identical_scores=g["identical_scores"], sandbox_cost=g["sandbox_cost"])
 
     results.update(load_benchmark(3 if smoke else load_class, jobs))
+    selfgrades = selfgrade_seconds(module, 1 if smoke else 5)
+    floor_after = kernel_floor(1 if smoke else 3)  # beside it, as the machine's load may have changed since the start
+    results["selfgrade_s"] = statistics.median(score for score, _ in selfgrades)
+    results["selfgrade_ratio"] = results["selfgrade_s"] / floor_after
+    print(f"\nSelf-grading of {module.key} (spm grade, from the command to the score printed): "
+          f"{', '.join(f'{t:.2f}' for t, _ in selfgrades)} s; median {results['selfgrade_s']:.2f} s, "
+          f"{results['selfgrade_ratio']:.1f}x the kernel floor of {floor_after:.2f} s measured beside it; "
+          f"the command ends (feedback written) after {statistics.median(end for _, end in selfgrades):.2f} s")
+
     print("\nbench: " + " ".join(
         f"{k}={results[k]:.2f}" for k in ("course_exec_s", "max_notebook_s", "explorer_p50_ms",
-                                           "grading_speedup", "grading_overhead", "peak_rss_mb", *LOAD_FIELDS)))
+                                           "grading_speedup", "grading_overhead", "peak_rss_mb", *LOAD_FIELDS,
+                                           "selfgrade_s", "selfgrade_ratio")))
     return results
 
 

@@ -20,7 +20,9 @@ cannot be handed over fails that question with a reason that says what an answer
 
 The clean kernel runs only course code (the set-up cells and the tests) on rebuilt data, so one clean kernel
 serves every notebook a process grades; it is reset before each notebook, and replaced after a while. It runs in
-the sandbox like every other grading kernel.
+the sandbox like every other grading kernel. A grading worker starts it, and has it reset and run the set-up cells
+for the next student (:func:`get_ready`), while the student's own kernel starts and runs the answers: the tests
+then find it ready instead of waiting a second for it.
 
 A locked set-up cell (restored from the master by nbgrader) that fails, in either kernel, is a grading failure
 (:class:`SetupCellFailed`), never a score of 0: it means the grading environment is broken (the course package not
@@ -31,9 +33,12 @@ from __future__ import annotations
 import ast
 import atexit
 import builtins
+import contextlib
 import json
+import os
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from nbclient.exceptions import DeadKernelError
 
@@ -137,46 +142,67 @@ def _error_of(cell) -> str:
 
 
 class _CleanKernel:
-    """One kernel that runs only course code: set-up cells and test cells, on answers rebuilt from data."""
+    """One kernel that runs only course code: set-up cells and test cells, on answers rebuilt from data.
+
+    Everything it does runs on one thread of its own, in the order asked: so it can start, and reset and run the
+    set-up cells for the next notebook (:meth:`prepare`), while the student's kernel runs the answers; and a
+    notebook's reset always comes after every test of the notebook before it.
+    """
 
     def __init__(self, parent):
-        from nbclient import NotebookClient
-        import nbformat
-
         # named after this process, so that the next run removes it if this one is killed
         self.workdir = str(safefiles.scratch_folder(WORKDIR_PREFIX))
-        self.client = NotebookClient(
-            nbformat.v4.new_notebook(), km=None, kernel_name=parent.kernel_name or "python3",
-            timeout=parent.timeout, interrupt_on_timeout=True, allow_errors=True, config=parent.config,
-            kernel_manager_class=parent.kernel_manager_class, shutdown_kernel="immediate",
-            resources={"metadata": {"path": self.workdir}}, extra_arguments=list(parent.extra_arguments or []),
-            log=parent.log)
-        self.client.km = self.client.create_kernel_manager()
-        self.client.start_new_kernel(cwd=self.workdir)
-        self.client.start_new_kernel_client()
+        self.client = None
         self.started = time.monotonic()
         self.notebooks = 0
         self.count = 0
+        self._ahead = None  # (set-up cells, Future) of a reset and set-up asked for ahead of the notebook
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="spm-clean-kernel")
+        settings = dict(kernel_name=parent.kernel_name or "python3", timeout=parent.timeout,
+                        config=parent.config, kernel_manager_class=parent.kernel_manager_class,
+                        extra_arguments=list(parent.extra_arguments or []), log=parent.log)
+        self._starting = self._thread.submit(self._start, settings)
 
-    def alive(self) -> bool:
-        km = self.client.km
-        try:
-            from jupyter_core.utils import run_sync
-            return bool(run_sync(km.is_alive)())
-        except Exception:  # noqa: BLE001
-            return False
+    def _start(self, settings: dict) -> None:
+        from nbclient import NotebookClient
+        import nbformat
+
+        client = NotebookClient(nbformat.v4.new_notebook(), km=None, interrupt_on_timeout=True, allow_errors=True,
+                                shutdown_kernel="immediate", resources={"metadata": {"path": self.workdir}},
+                                **settings)
+        client.km = client.create_kernel_manager()
+        self.client = client
+        # as when nbgrader's autograde starts it, whenever it is started (the sandbox cleans up after it then)
+        client.start_new_kernel(cwd=self.workdir, env=dict(os.environ, NBGRADER_EXECUTION="autograde"))
+        client.start_new_kernel_client()
+
+    def _call(self, fn, *args):
+        """Run ``fn`` on the kernel's thread, after what was asked before; return its result or raise its error."""
+        return self._thread.submit(fn, *args).result()
+
+    def _alive(self) -> bool:
+        self._starting.result()
+        from jupyter_core.utils import run_sync
+        return bool(run_sync(self.client.km.is_alive)())
 
     def worn_out(self) -> bool:
         # the sandbox kills a kernel at its wall time: replace it well before that
+        try:
+            alive = self._call(self._alive)
+        except Exception:  # noqa: BLE001 (a kernel that did not start or is gone)
+            return True
         wall_time = getattr(self.client.km, "wall_time", None) or RECYCLE_AFTER_SECONDS
         age = time.monotonic() - self.started
-        return (self.notebooks >= RECYCLE_AFTER_NOTEBOOKS or age > min(RECYCLE_AFTER_SECONDS, wall_time / 3)
-                or not self.alive())
+        return self.notebooks >= RECYCLE_AFTER_NOTEBOOKS or age > min(RECYCLE_AFTER_SECONDS, wall_time / 3) or not alive
 
     def run(self, source: str, timeout: float | None = None):
         """Execute ``source`` (with the test cells' time limit, or ``timeout``); return the executed cell."""
+        return self._call(self._run, source, timeout)
+
+    def _run(self, source: str, timeout: float | None):
         import nbformat
 
+        self._starting.result()
         self.count += 1
         cell = nbformat.v4.new_code_cell(source)
         self.client.nb.cells = [cell]
@@ -189,11 +215,56 @@ class _CleanKernel:
             self.client.timeout = limit
         return cell
 
-    def shutdown(self) -> None:
+    def _reset_and_set_up(self, setup: list) -> None:
+        """Forget every name of the notebook before, then run the set-up cells; SetupCellFailed if one fails."""
+        reset = self._run(_RESET, SETUP_TIMEOUT)
+        if _error_of(reset):
+            raise SetupCellFailed(f"the clean kernel for the tests could not be reset ({_error_of(reset)})")
+        for cell in setup:
+            ran = self._run(cell.source, SETUP_TIMEOUT)
+            if _error_of(ran):
+                raise SetupCellFailed(_setup_message(cell, _error_of(ran), "the kernel that runs the tests"))
+
+    def prepare(self, setup: list) -> None:
+        """Reset the kernel and run the ``setup`` cells on its thread, ahead of the notebook that needs them."""
+        self._ahead = (setup, self._thread.submit(self._reset_and_set_up, setup))
+
+    def ready_for(self, setup: list) -> None:
+        """Wait until the kernel is reset and has run ``setup`` (a notebook's set-up cells) for one notebook."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is None or [c.source for c in ahead[0]] != [c.source for c in setup]:
+            ahead = (setup, self._thread.submit(self._reset_and_set_up, setup))
+        self.notebooks += 1
+        ahead[1].result()
+
+    def pids(self) -> frozenset[int]:
+        """Its sandbox and the kernel in it, once started."""
         try:
-            compat.cleanup_kernel(self.client)
+            self._starting.result(timeout=SETUP_TIMEOUT)
+        except Exception:  # noqa: BLE001 (not started: nothing of it to spare)
+            return frozenset()
+        pid = getattr(getattr(self.client.km, "provisioner", None), "pid", None)
+        if not pid:
+            return frozenset()
+        import psutil
+        try:
+            root = psutil.Process(pid)
+            return frozenset([pid] + [p.pid for p in root.children(recursive=True)])
+        except psutil.Error:
+            return frozenset()
+
+    def shutdown(self) -> None:
+        def stop():
+            if self.client is not None and self.client.km is not None:
+                compat.cleanup_kernel(self.client)
+        try:
+            self._call(stop)
+        except RuntimeError:  # the interpreter is exiting (its thread takes no more work): stop it from here
+            with contextlib.suppress(Exception):
+                stop()
         except Exception:  # noqa: BLE001 (shutting down a kernel that is gone already)
             pass
+        self._thread.shutdown(wait=True)
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
@@ -211,20 +282,24 @@ def _clean_kernel(parent) -> _CleanKernel:
     return _clean
 
 
+def get_ready(config, notebook) -> None:
+    """Start this process's clean kernel if needed, and have it reset and run ``notebook``'s set-up cells in the
+    background, so that the next notebook graded with those set-up cells finds it ready. A grading process calls
+    this before it starts a student's kernel; nothing happens unless the configuration grades with
+    :class:`IsolatedExecute`."""
+    pipeline = config.Autograde.get("autograde_preprocessors") or []  # unset: nbgrader's own, without this module
+    names = [pp if isinstance(pp, str) else f"{pp.__module__}.{pp.__name__}" for pp in pipeline]
+    if f"{__name__}.IsolatedExecute" not in names:
+        return
+    if _clean is not None and _clean._ahead is not None:
+        return  # getting ready already (checking whether it is worn out would wait for that)
+    _clean_kernel(IsolatedExecute(config=config)).prepare(setup_cells(notebook))
+
+
 def clean_kernel_processes() -> frozenset[int]:
     """The processes of this process's clean kernel (its sandbox and the kernel in it). Code that kills whatever a
     submission left running spares them: they only ever ran course code, and starting a new one costs a second."""
-    if _clean is None:
-        return frozenset()
-    pid = getattr(getattr(_clean.client.km, "provisioner", None), "pid", None)
-    if not pid:
-        return frozenset()
-    import psutil
-    try:
-        root = psutil.Process(pid)
-        return frozenset([pid] + [p.pid for p in root.children(recursive=True)])
-    except psutil.Error:
-        return frozenset()
+    return frozenset() if _clean is None else _clean.pids()
 
 
 @atexit.register
@@ -235,7 +310,8 @@ def _discard_clean_kernel() -> None:
         _clean = None
 
 
-_RESET = "get_ipython().reset(new_session=False)\nimport gc; gc.collect()"
+# Forgets every name of the notebook graded before (no gc.collect: a full collection costs more than it frees).
+_RESET = "get_ipython().reset(new_session=False)"
 
 
 def _execute_base():
@@ -263,14 +339,7 @@ class IsolatedExecute(_execute_base()):
 
     def _prepare_clean(self, nb) -> _CleanKernel:
         clean = _clean_kernel(self)
-        clean.notebooks += 1
-        reset = clean.run(_RESET, timeout=SETUP_TIMEOUT)
-        if _error_of(reset):
-            raise SetupCellFailed(f"the clean kernel for the tests could not be reset ({_error_of(reset)})")
-        for cell in setup_cells(nb):
-            ran = clean.run(cell.source, timeout=SETUP_TIMEOUT)
-            if _error_of(ran):
-                raise SetupCellFailed(_setup_message(cell, _error_of(ran), "the kernel that runs the tests"))
+        clean.ready_for(setup_cells(nb))
         return clean
 
     def preprocess_cell(self, cell, resources, index):

@@ -58,14 +58,16 @@ def default_jobs() -> int:
 
 
 def grade_submissions(course_root, assignment, students=None, *, jobs=None, feedback=True,
-                      timeout=None, progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+                      timeout=None, progress: Callable[[Outcome], None] | None = None,
+                      scored: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Autograde the submissions in ``<course_root>/submitted/<student>/<assignment>/`` and record the grades.
 
     ``students``: ids to grade (default: every student with a submission of the assignment). ``jobs``: worker
     processes (default: :func:`default_jobs`, one per CPU plus one). ``feedback``: also generate the feedback
     HTML. ``timeout``: wall-time limit in seconds per student (default: generous, from ``Execute.timeout`` and the
     number of code cells).
-    ``progress`` is called with each :class:`Outcome` as soon as it is final.
+    ``progress`` is called with each :class:`Outcome` as soon as it is final; ``scored`` as soon as its grading is
+    recorded, before its feedback is generated (its ``feedback`` is still empty then).
 
     Returns one :class:`Outcome` per student, in the order of ``students`` (sorted ids by default). Raises
     :class:`CourseError` when the assignment is unknown or nothing can be graded.
@@ -79,6 +81,7 @@ def grade_submissions(course_root, assignment, students=None, *, jobs=None, feed
     guess = len(students) if students is not None else len(list(course_root.glob(f"submitted/*/{assignment}")))
     tmpdir = safefiles.scratch_folder(SCRATCH_PREFIX)  # also removes those of runs that were killed
     run = Scheduler(course_root, assignment, students, jobs, feedback, timeout, progress, tmpdir)
+    run.scored = scored
     failed = True
     try:
         run.workers = [run.spawn() for _ in range(max(1, min(jobs, guess)))]

@@ -128,6 +128,7 @@ class Scheduler:
         self.workers: list[WorkerHandle] = []
         self.gb = None
         self.spawned = 0
+        self.scored: Callable[[Outcome], None] | None = None  # called as soon as a grading is recorded
         # the run's state: who waits for grading or feedback, replies not recorded yet
         self.grade_queue: list[str] = []
         self.feedback_queue: list[str] = []
@@ -324,6 +325,8 @@ class Scheduler:
 
     def _finish(self, outcome: Outcome) -> None:
         self.outcomes[outcome.student] = outcome
+        if self.scored:
+            self.scored(outcome)
         if self.progress and (outcome.status != GRADED or not self.want_feedback):
             self.progress(outcome)
 

@@ -134,6 +134,15 @@ class Worker:
         self.log = logging.getLogger(f"spmcourse.grading.worker.{os.getpid()}")
         self.log.propagate = False
         self.log.setLevel(logging.INFO)
+        self._tests_get_ready()  # the kernel for the hidden tests starts while the parent sends the first student
+
+    def _tests_get_ready(self) -> None:
+        """Have the clean kernel that runs the hidden tests (isolation) reset and run the assignment's set-up cells
+        in the background, while this student's own kernel starts and runs the answers."""
+        from spmcourse.grading import isolation
+        released = self._released(self.notebook_ids[0]) if self.notebook_ids else None
+        if released is not None:
+            isolation.get_ready(self.private_cfg, released)
 
     # -- helpers --
     def _path(self, cd, step: str, student: str) -> Path:
@@ -291,6 +300,7 @@ class Worker:
 
         result = GradeReply(student)
         warnings = result.warnings
+        self._tests_get_ready()
         self._reset(student)
         src = self._path(self.real, self.real.submitted_directory, student)
         staged = self._path(self.private, self.private.submitted_directory, student)

@@ -252,9 +252,11 @@ def build_progress_view(root: Path = COURSE_ROOT, *, link_prefix: str = "../"):
                     "toolbar, then come back here and press **Grade**.")
 
     def do_grade(assignment: str) -> None:
-        attempt = selfgrade.grade(assignment, root, announce=lambda text: display(Markdown(text)))
-        out.clear_output()
-        show_report(selfgrade.report(attempt, root, link=link, schemes=False))
+        def show(attempt) -> None:  # the score as soon as it is known; again with the feedback link once written
+            out.clear_output()
+            show_report(selfgrade.report(attempt, root, link=link, schemes=False))
+
+        show(selfgrade.grade(assignment, root, announce=lambda text: display(Markdown(text)), scored=show))
 
     def refresh() -> None:
         rows = module_progress(root)

@@ -27,7 +27,7 @@ import json
 import re
 import shutil
 from contextlib import closing
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -80,6 +80,14 @@ c.Exchange.root = str(_here / "exchange")
 """)
 
 
+def grader_stamp(assignment: str, root: Path = COURSE_ROOT) -> str:
+    """A hash of what grades ``assignment``: the course's nbgrader config, header and the assignment's source."""
+    source = Path(root) / "source" / assignment
+    stamp_input = {"config": _config_text(root), "header": file_hash(Path(root) / "source" / "header.ipynb"),
+                   "source": {p.relative_to(source).as_posix(): file_hash(p) for p in tree_files(source)}}
+    return hashlib.sha256(json.dumps(stamp_input, sort_keys=True).encode()).hexdigest()
+
+
 def prepare_course(assignment: str, root: Path = COURSE_ROOT) -> Path:
     """Make ``work/.grading/`` a course with ``assignment`` generated into its gradebook (skipped if current)."""
     from spmcourse.learner import exam  # a practice exam paper drawn by the learner is graded against its own master
@@ -92,9 +100,7 @@ def prepare_course(assignment: str, root: Path = COURSE_ROOT) -> Path:
     course = grading_root(root)
     (course / "source").mkdir(parents=True, exist_ok=True)
     config = _config_text(root)
-    stamp_input = {"config": config, "header": file_hash(root / "source" / "header.ipynb"),
-                   "source": {p.relative_to(source).as_posix(): file_hash(p) for p in tree_files(source)}}
-    stamp = hashlib.sha256(json.dumps(stamp_input, sort_keys=True).encode()).hexdigest()
+    stamp = grader_stamp(assignment, root)
     stamps_file = course / "generated.json"
     stamps = read_state(stamps_file, dict, {"*": "str"}, "the grader's course is generated again", root)
     config_file = course / "nbgrader_config.py"
@@ -323,6 +329,7 @@ class Attempt:
     feedback: list = field(default_factory=list)  # course-relative paths
     work_hash: str = ""
     sandboxed: bool | None = None  # whether the learner's code ran in the sandbox; None: not known (or never ran)
+    grader: str = ""            # grader_stamp() of the hidden tests it was graded with ("": not known)
 
     @property
     def graded(self) -> bool:
@@ -347,7 +354,7 @@ _CELL_SHAPE = {"score?": _NUMBER, "max?": _NUMBER, "kind?": "str", "message?": (
 ATTEMPT_SHAPE = {"assignment": "str", "status": "str", "reason": "str", "timestamp": "str", "score": _NUMBER,
                  "max_score": "num", "auto_score": _NUMBER, "auto_max": "num", "written_max": "num",
                  "cells?": {"*": _CELL_SHAPE}, "feedback?": ["str"], "work_hash?": "str",
-                 "sandboxed?": ("bool", None)}
+                 "sandboxed?": ("bool", None), "grader?": "str"}
 _ATTEMPT_FIELDS = [f.name for f in fields(Attempt)]
 
 
@@ -378,6 +385,17 @@ def record(attempt: Attempt, root: Path = COURSE_ROOT) -> None:
     write_json(state_dir(root) / HISTORY_FILE, raw)
 
 
+def _replace_latest(attempt: Attempt, root: Path) -> None:
+    """Put ``attempt`` in place of the latest recorded one (the same grading, now with its feedback)."""
+    raw = _read_history(root)
+    attempts = raw.setdefault(attempt.assignment, [])
+    if attempts and attempts[-1].get("timestamp") == attempt.timestamp:
+        attempts[-1] = asdict(attempt)
+    else:  # the history was set aside meanwhile: keep the attempt all the same
+        attempts.append(asdict(attempt))
+    write_json(state_dir(root) / HISTORY_FILE, raw)
+
+
 def latest(attempts: list[Attempt]) -> Attempt | None:
     return attempts[-1] if attempts else None
 
@@ -399,15 +417,7 @@ def _attempt_from(outcome, assignment: str, root: Path) -> Attempt:
         cells[gid]["unanswered"] = True
     auto = [c for c in cells.values() if c.get("kind") == "auto"]
     graded = outcome.status == "graded"
-    feedback = []
-    if graded and outcome.feedback:
-        dest = feedback_dir(assignment, root)
-        for old in dest.glob("*.html"):
-            old.unlink()
-        dest.mkdir(parents=True, exist_ok=True)
-        for src in outcome.feedback:
-            shutil.copy2(src, dest / Path(src).name)
-            feedback.append(display_path(dest / Path(src).name, root))
+    feedback = _copy_feedback(outcome, assignment, root) if graded else []
     return Attempt(
         assignment=assignment, status=outcome.status, reason=outcome.reason, timestamp=now(),
         score=outcome.score if graded else None, max_score=float(outcome.max_score or 0.0),
@@ -415,8 +425,36 @@ def _attempt_from(outcome, assignment: str, root: Path) -> Attempt:
         auto_max=sum(float(c.get("max") or 0.0) for c in auto),
         written_max=sum(float(c.get("max") or 0.0) for c in cells.values() if c.get("kind") == "manual"),
         cells=cells, feedback=feedback, work_hash=work_hash(assignment, root),
+        grader=grader_stamp(assignment, root),
         # TODO(lead): the grading outcome does not say yet whether the kernel ran in the sandbox
         sandboxed=getattr(outcome, "sandboxed", None))
+
+
+def unchanged_attempt(assignment: str, root: Path = COURSE_ROOT) -> Attempt | None:
+    """The latest attempt, if it was graded from the very notebooks the learner has now, by the same hidden tests,
+    and its feedback is still there: grading again would only give the same result."""
+    last = latest(load_history(root).get(assignment, []))
+    if last is None or not last.graded or not last.work_hash or not last.grader:
+        return None
+    if any(not (Path(root) / path).is_file() for path in last.feedback):
+        return None
+    if last.work_hash != work_hash(assignment, root) or last.grader != grader_stamp(assignment, root):
+        return None
+    return last
+
+
+def _copy_feedback(outcome, assignment: str, root: Path) -> list[str]:
+    """Put the feedback of a grading in work/feedback/<assignment>/ (replacing the previous); its paths."""
+    feedback = []
+    dest = feedback_dir(assignment, root)
+    if outcome.feedback:
+        for old in dest.glob("*.html"):
+            old.unlink()
+        dest.mkdir(parents=True, exist_ok=True)
+    for src in outcome.feedback:
+        shutil.copy2(src, dest / Path(src).name)
+        feedback.append(display_path(dest / Path(src).name, root))
+    return feedback
 
 
 def _unreadable(assignment: str, root: Path) -> str:
@@ -438,11 +476,14 @@ def _unreadable(assignment: str, root: Path) -> str:
     return ""
 
 
-def grade(name: str, root: Path = COURSE_ROOT, *, timeout: float | None = None, announce=None) -> Attempt:
+def grade(name: str, root: Path = COURSE_ROOT, *, timeout: float | None = None, announce=None,
+          scored=None) -> Attempt:
     """Grade the learner's copy of an assignment; record and return the attempt (graded or failed).
 
     Raises :class:`CourseError` only for bad input (unknown assignment, not started): those are not attempts.
     ``announce(text)``, if given, is called once the input is checked, before the grading starts.
+    ``scored(attempt)``, if given, is called once with the recorded attempt as soon as there is a result: a graded
+    attempt before its feedback HTML is written (its ``feedback`` is empty then; the returned attempt has it).
     """
     from spmcourse import grading  # the grading core; imported here so that `spm start` never needs nbgrader
 
@@ -452,6 +493,15 @@ def grade(name: str, root: Path = COURSE_ROOT, *, timeout: float | None = None, 
     if not is_started(assignment, root):
         raise CourseError(f"you have not started {assignment} yet: run `make start A={assignment}` "
                           "(or press Start in notebooks/progress.ipynb), answer the questions, then grade.")
+    previous = unchanged_attempt(assignment, root)
+    if previous is not None:
+        if announce:
+            announce(f"Your copy of {assignment} has not changed since it was graded ({previous.timestamp}), so "
+                     "that result stands; change an answer and grade again for a new one.")
+        _write_mark_schemes(previous, root)
+        if scored:
+            scored(previous)
+        return previous
     if announce:
         announce(f"Grading your copy of {assignment} against the hidden tests (this takes a few seconds)...")
     problem = _unreadable(assignment, root)
@@ -461,17 +511,41 @@ def grade(name: str, root: Path = COURSE_ROOT, *, timeout: float | None = None, 
         return attempt
     course = prepare_course(assignment, root)
     submit_copy(assignment, course, root)
-    outcomes = grading.grade_submissions(course, assignment, [STUDENT], feedback=True, timeout=timeout)
+    early: list[Attempt] = []
+
+    def on_scored(outcome) -> None:  # the score first: the feedback HTML takes another second to write
+        if outcome.student != STUDENT or not outcome.ok:
+            return
+        attempt = _attempt_from(outcome, assignment, root)
+        record(attempt, root)
+        _write_mark_schemes(attempt, root)
+        early.append(attempt)
+        if scored:
+            scored(attempt)
+
+    outcomes = grading.grade_submissions(course, assignment, [STUDENT], feedback=True, timeout=timeout,
+                                         scored=on_scored)
     mine = [o for o in outcomes if o.student == STUDENT]
+    if early:  # recorded already: add its feedback
+        attempt = replace(early[0], feedback=_copy_feedback(mine[0], assignment, root) if mine else [])
+        _replace_latest(attempt, root)
+        return attempt
     if not mine:
         attempt = _failed(assignment, "the grader returned no result for your submission; run the command "
                                       "again, and report it if it persists.", root)
     else:
         attempt = _attempt_from(mine[0], assignment, root)
     record(attempt, root)  # first: whatever goes wrong afterwards, the attempt is kept
-    scheme_file = feedback_dir(assignment, root) / "mark-schemes.md"
+    _write_mark_schemes(attempt, root)
+    if scored:
+        scored(attempt)
+    return attempt
+
+
+def _write_mark_schemes(attempt: Attempt, root: Path) -> None:
+    scheme_file = feedback_dir(attempt.assignment, root) / "mark-schemes.md"
     if attempt.graded:
-        schemes = mark_scheme_markdown(assignment, root)
+        schemes = mark_scheme_markdown(attempt.assignment, root)
         scheme_file.unlink(missing_ok=True)
         if schemes:
             scheme_file.parent.mkdir(parents=True, exist_ok=True)
@@ -479,7 +553,6 @@ def grade(name: str, root: Path = COURSE_ROOT, *, timeout: float | None = None, 
         from spmcourse.learner import exam
 
         exam.write_review(attempt, root)  # the practice exam's score per chapter and sub-area, and explanations
-    return attempt
 
 
 # --- Report -----------------------------------------------------------------------------------------------------
@@ -549,8 +622,18 @@ def report(attempt: Attempt, root: Path = COURSE_ROOT, *, link=_code_link, schem
 
 
 def _grade(args) -> int:
-    attempt = grade(args.assignment, COURSE_ROOT, timeout=args.timeout, announce=lambda text: print(text, flush=True))
-    print(report(attempt, COURSE_ROOT))
+    shown: list[Attempt] = []
+
+    def show(attempt: Attempt) -> None:  # as soon as there is a score; the feedback's path follows when written
+        print(report(attempt, COURSE_ROOT), flush=True)
+        shown.append(attempt)
+
+    attempt = grade(args.assignment, COURSE_ROOT, timeout=args.timeout, announce=lambda text: print(text, flush=True),
+                    scored=show)
+    if not shown:  # a copy that cannot be graded at all
+        print(report(attempt, COURSE_ROOT))
+    for path in attempt.feedback if shown and not shown[-1].feedback else []:
+        print(f"Feedback, with your notebook and the result of each check: {_code_link(path, path)}")
     return 0 if attempt.graded else 1
 
 

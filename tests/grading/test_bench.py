@@ -10,7 +10,8 @@ from conftest import ROOT
 SUMMARY = re.compile(r"^bench: course_exec_s=[\d.]+ max_notebook_s=[\d.]+ explorer_p50_ms=[\d.]+ "
                      r"grading_speedup=[\d.]+ grading_overhead=[\d.]+ peak_rss_mb=[\d.]+ load_students=3.00 "
                      r"load_submit_s=[\d.]+ load_collect_s=[\d.]+ load_grade_s=[\d.]+ "
-                     r"load_grade_per_student_s=[\d.]+ load_peak_rss_mb=[\d.]+ load_problems=0.00$")
+                     r"load_grade_per_student_s=[\d.]+ load_peak_rss_mb=[\d.]+ load_problems=0.00 "
+                     r"selfgrade_s=[\d.]+ selfgrade_ratio=[\d.]+$")
 
 
 def test_smoke_benchmark_prints_the_summary_line():

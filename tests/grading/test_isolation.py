@@ -176,3 +176,28 @@ def test_failing_setup_cell_is_a_failure_in_the_course_grading(make_course):
     [outcome] = grading.grade_submissions(course, kit.ASSIGNMENT, jobs=1, feedback=False)
     assert outcome.status == "failed" and outcome.score is None
     assert "set-up cell 'setup' failed" in outcome.reason and "grading environment" in outcome.reason
+
+
+# --- The clean kernel forgets each notebook before the next --------------------------------------------------------
+
+def test_no_name_of_a_previous_notebook_survives_into_the_next_ones_tests():
+    """The clean kernel serves one notebook after another, and gets ready for the next one (reset, set-up cells)
+    ahead of time, on a thread of its own: whatever the previous notebook's tests left is gone all the same."""
+    import nbformat
+
+    from spmcourse.grading import isolation
+
+    setup = [nbformat.v4.new_code_cell("BASE = 3")]
+    kernel = isolation._CleanKernel(isolation.IsolatedExecute(timeout=60))
+    try:
+        kernel.ready_for(setup)
+        kernel.run("_passed_q1 = True\nBASE = 99")  # a test of student A leaves a name and changes a set-up one
+        kernel.prepare(setup)  # asked ahead, as a grading worker does when it takes the next student
+        kernel.ready_for(setup)
+        seen = kernel.run("print('_passed_q1' in globals(), BASE)")
+        assert seen.outputs[0]["text"].strip() == "False 3"
+        kernel.run("_passed_q1 = True")
+        kernel.ready_for(setup)  # nothing asked ahead: ready_for resets all the same
+        assert kernel.run("print('_passed_q1' in globals())").outputs[0]["text"].strip() == "False"
+    finally:
+        kernel.shutdown()

@@ -193,3 +193,19 @@ def test_a_history_from_before_sandboxing_was_recorded_still_loads(course):
     assert not list(path.parent.glob("grades.json.damaged-*"))
     selfgrade.record(attempt, course)
     assert json.loads(path.read_text())[ASSIGNMENT][-1]["sandboxed"] is None
+
+
+def test_grading_an_unchanged_copy_again_gives_the_recorded_result_at_once(started):
+    course, copy = started
+    answer(copy, RIGHT)
+    first = selfgrade.grade(ASSIGNMENT, course)
+    assert first.status == "graded" and first.grader, first.reason
+    said = []
+    again = selfgrade.grade(ASSIGNMENT, course, announce=said.append)
+    assert again == first and "has not changed" in said[0]  # no kernel ran: the recorded result
+    assert len(selfgrade.load_history(course)[ASSIGNMENT]) == 1
+    answer(copy, {"q2_double": WRONG["q2_double"]})  # a changed answer is graded again
+    assert selfgrade.grade(ASSIGNMENT, course).auto_score == 2.0
+    answer(copy, RIGHT)  # back to the first answers: graded again, as the latest attempt was of other work
+    assert selfgrade.grade(ASSIGNMENT, course).auto_score == 5.0
+    assert len(selfgrade.load_history(course)[ASSIGNMENT]) == 3
