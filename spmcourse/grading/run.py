@@ -304,16 +304,6 @@ def _exception_reason(exc_type: str, message: str, nb_name: str, notebook, cell_
 # Worker process
 # =================================================================================================================
 
-# nbgrader metadata that decides how a cell is graded
-_GRADING_KEYS = ("grade", "solution", "locked", "task", "points", "schema_version")
-
-
-def _is_assignment_cell(cell) -> bool:
-    """Does the cell's nbgrader metadata make it part of the assignment (graded, answer, locked or task)?"""
-    from nbgrader import utils
-    return bool(utils.is_grade(cell) or utils.is_solution(cell) or utils.is_locked(cell) or utils.is_task(cell))
-
-
 def _rewrite(nb, path: Path) -> None:
     """Write ``nb`` over ``path``, even a read-only file (nbgrader makes its output read-only), keeping its mode."""
     import nbformat
@@ -441,83 +431,13 @@ class _Worker:
                                         exempt=lambda rel: rel in notebooks, verb="skipped")
         return ""
 
-    def _check_notebook(self, path: Path, warnings: list):
-        """Read a staged notebook; report tampering; make duplicated grade_ids and edited grading metadata
-        gradable. Returns the notebook."""
-        import nbformat
+    def _check_notebook(self, path: Path, nb, warnings: list):
+        """Report tampering in a staged notebook; make duplicated grade_ids and edited grading metadata gradable
+        (submission_checks.restore). Returns the notebook."""
+        from spmcourse.grading import submission_checks
 
-        nb = nbformat.read(path, as_version=4)
-        name = path.name
-        released = self._released(path.stem)
-        changed = False
-        for cell in nb.cells:
-            if "nbgrader" in cell.get("metadata", {}) and not isinstance(cell.metadata["nbgrader"], dict):
-                del cell.metadata["nbgrader"]  # not even a mapping: nbgrader would crash on it
-                changed = True
-                warnings.append(f"{name}: {_cell_label(cell)} had broken grading metadata, which was removed")
-        # duplicated grade_id: keep the last cell with it, as nbgrader's DeduplicateIds does, but drop the
-        # duplicates' nbgrader metadata entirely (an empty dict crashes OverwriteCells.add_missing_task_cells)
-        seen = set()
-        for cell in reversed(nb.cells):
-            meta = cell.get("metadata", {}).get("nbgrader")
-            if not meta:
-                continue
-            if not _is_assignment_cell(cell):
-                continue
-            gid = meta.get("grade_id")
-            if gid in seen:
-                del cell.metadata["nbgrader"]
-                changed = True
-                warnings.append(f"{name}: cell {gid} appears more than once (a copied or split cell); the last "
-                                "one was graded, the others ran as ordinary cells")
-            else:
-                seen.add(gid)
-
-        if released is not None:
-            originals = {}
-            for cell in released.cells:
-                meta = cell.get("metadata", {}).get("nbgrader", {})
-                if meta.get("grade_id"):
-                    originals[meta["grade_id"]] = (cell, meta)
-            submitted = {}
-            for cell in nb.cells:
-                meta = cell.get("metadata", {}).get("nbgrader", {})
-                gid = meta.get("grade_id")
-                if gid in originals:
-                    submitted.setdefault(gid, cell)
-                    # grading settings edited (points, the grade/solution/locked/task flags, the schema version):
-                    # the assignment's own settings count, as OverwriteCells does for sources and points
-                    original = originals[gid][1]
-                    if any(meta.get(k) != original.get(k) for k in _GRADING_KEYS):
-                        cell.metadata["nbgrader"] = copy.deepcopy(original)
-                        changed = True
-                        warnings.append(f"{name}: the grading settings of cell {gid} were edited; the grader "
-                                        "restored the assignment's own")
-                elif meta and _is_assignment_cell(cell):
-                    # a cell claiming to be part of the assignment that the assignment does not have
-                    del cell.metadata["nbgrader"]
-                    changed = True
-                    warnings.append(f"{name}: {_cell_label(cell)} is not part of the assignment but was marked as "
-                                    "one of its cells; it ran as an ordinary cell")
-            add_missing = bool(self.cfg.OverwriteCells.get("add_missing_cells", False))
-            for gid, (cell, meta) in originals.items():
-                mine = submitted.get(gid)
-                graded = meta.get("grade") or meta.get("task")
-                if mine is None:
-                    if graded and add_missing:
-                        warnings.append(f"{name}: cell {gid} was deleted; the grader put it back and graded it")
-                    elif graded:
-                        warnings.append(f"{name}: cell {gid} was deleted and is not graded "
-                                        "(set OverwriteCells.add_missing_cells = True to restore it)")
-                    elif meta.get("solution"):
-                        warnings.append(f"{name}: answer cell {gid} was deleted")
-                    continue
-                if mine.cell_type != cell.cell_type:
-                    warnings.append(f"{name}: cell {gid} was changed from {cell.cell_type} to {mine.cell_type}; "
-                                    f"the grader changed it back")
-                elif meta.get("locked") and mine.source != cell.source:
-                    warnings.append(f"{name}: locked cell {gid} was edited; the grader restored the original")
-        if changed:
+        if submission_checks.restore(nb, self._released(path.stem), name=path.name, warnings=warnings,
+                                     add_missing=submission_checks.add_missing_cells(self.cfg)):
             _rewrite(nb, path)
         return nb
 
@@ -555,7 +475,7 @@ class _Worker:
 
     # -- operations --
     def grade(self, student: str) -> dict:
-        import nbformat
+        from spmcourse.grading import submission_checks
 
         result = {"student": student, "ok": False, "warnings": [], "log": "", "timestamp": "", "cells": {},
                   "autograded": ""}
@@ -574,15 +494,9 @@ class _Worker:
         ts_file = staged / "timestamp.txt"
         result["timestamp"] = ts_file.read_text(errors="replace").strip() if ts_file.is_file() else ""
 
-        present = sorted(p.stem for p in staged.glob("*.ipynb"))
-        missing = [n for n in self.notebook_ids if n not in present]
-        extra = [n for n in present if n not in self.notebook_ids]
-        if missing:
-            wanted = ", ".join(f"{n}.ipynb" for n in missing)
-            found = f"; it has {', '.join(f'{n}.ipynb' for n in extra)} instead (renamed?)" if extra else ""
-            result.update(status=FAILED, reason=(
-                f"the submission has no {wanted}{found}. Rename the notebook to {wanted} in {src}, or ask the "
-                "student to submit it, and grade again."))
+        reason, extra = submission_checks.missing_notebooks(staged, self.notebook_ids, src)
+        if reason:
+            result.update(status=FAILED, reason=reason)
             return result
         for n in extra:
             warnings.append(f"{n}.ipynb is not part of the assignment and was not graded")
@@ -591,18 +505,11 @@ class _Worker:
         notebooks = {}
         for n in self.notebook_ids:
             path = staged / f"{n}.ipynb"
-            try:
-                notebooks[n] = self._check_notebook(path, warnings)
-            except Exception as err:  # NotJSONError, JSONDecodeError, nbformat validation, unreadable
-                detail = _first_line(str(err), 200)
-                if isinstance(err, (ValueError, nbformat.reader.NotJSONError)) and "JSON" in f"{type(err)}{err}":
-                    what = "is not valid JSON (truncated, or edited outside Jupyter)"
-                else:
-                    what = f"cannot be read as a notebook ({type(err).__name__}: {detail})"
-                result.update(status=FAILED, reason=(
-                    f"{n}.ipynb {what}. Ask the student to submit a copy that opens in JupyterLab, or repair the file "
-                    f"in {src}, and grade again."))
+            nb, reason = submission_checks.read_notebook(path, src)
+            if reason:
+                result.update(status=FAILED, reason=reason)
                 return result
+            notebooks[n] = self._check_notebook(path, nb, warnings)
 
         handler = _ListHandler()
         self.log.handlers[:] = [handler]
@@ -845,6 +752,7 @@ class _Run:
         self.workers: list[_WorkerHandle] = []
         self.gb = None
         self.spawned = 0
+        self.sandboxed: bool | None = None  # whether the kernels run in the sandbox (checked before the run)
 
     def spawn(self) -> _WorkerHandle:
         self.spawned += 1
@@ -985,6 +893,7 @@ class _Run:
                        log=reply.get("log", ""))
 
     def _finish(self, outcome: Outcome) -> None:
+        outcome.sandboxed = self.sandboxed
         self.outcomes[outcome.student] = outcome
         if self.progress and (outcome.status != GRADED or not self.want_feedback):
             self.progress(outcome)
@@ -1171,25 +1080,30 @@ def grade_submissions(course_root, assignment, students=None, *, jobs=None, feed
     ``progress`` is called with each :class:`Outcome` as soon as it is final.
 
     Returns one :class:`Outcome` per student, in the order of ``students`` (sorted ids by default). Raises
-    :class:`CourseError` when the assignment is unknown or nothing can be graded.
+    :class:`CourseError` when the assignment is unknown or nothing can be graded, and
+    ``sandbox.SandboxUnavailable`` (one) with the fix when bubblewrap cannot start here, unless the sandbox is
+    opted out (``SPM_UNSANDBOXED=1``, ``SandboxKernelManager.enabled = False``). Each outcome records
+    whether the kernels ran in the sandbox (``Outcome.sandboxed``, also in the status file).
     """
     ensure_tools_on_path()
     course_root = Path(course_root).resolve()
     if not (course_root / "nbgrader_config.py").is_file():
         raise CourseError(f"{course_root} is not a course folder (it has no nbgrader_config.py).")
     jobs = max(1, int(default_jobs() if jobs is None else jobs))
+    sandboxed = _sandboxed(course_root)
+    if sandboxed:  # stop with the fix before any submission is touched, instead of failing every one of them
+        from spmcourse.grading import sandbox
+        sandbox.ensure_available()
     # Start the workers first: they import nbgrader (seconds) while this process reads the gradebook.
     guess = len(students) if students is not None else len(list(course_root.glob(f"submitted/*/{assignment}")))
     tmpdir = safefiles.scratch_folder(SCRATCH_PREFIX)  # also removes those of runs that were killed
     run = _Run(course_root, assignment, students, jobs, feedback, timeout, progress, tmpdir)
+    run.sandboxed = sandboxed
     failed = True
     try:
         run.workers = [run.spawn() for _ in range(max(1, min(jobs, guess)))]
         outcomes = run.run()
         failed = False
-        sandboxed = _sandboxed(course_root)
-        for o in outcomes:
-            o.sandboxed = sandboxed
         return outcomes
     finally:
         run.close(now=failed)
@@ -1233,7 +1147,8 @@ def read_status_file(path: Path) -> dict:
 
 
 def read_status(course_root) -> dict:
-    """``assignment -> student -> {"status", "reason", "timestamp", "graded_at"}`` as last recorded."""
+    """``assignment -> student -> {"status", "reason", "timestamp", "graded_at", "sandboxed"}`` as last recorded
+    (``sandboxed``: None where not known)."""
     course_root = Path(course_root).resolve()
     return read_status_file(_status_path(course_root, _coursedir(load_config(course_root))))
 
@@ -1275,14 +1190,16 @@ def _status_export_class():
             fields = (list(rows[0].keys()) if rows else
                       ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
                        "raw_score", "late_submission_penalty", "score", "max_score"])
-            fields += ["grading_status", "grading_reason", "manual_grading"]
+            fields += ["grading_status", "grading_reason", "manual_grading", "sandboxed"]
             for row in rows:
                 rec = status.get(row["assignment"], {}).get(row["student_id"])
                 row["manual_grading"] = _manual_grading(gradebook, row["assignment"], row["student_id"])
                 if rec is None:
                     row["grading_status"] = "" if row.get("timestamp") else "no submission"
-                    row["grading_reason"] = ""
+                    row["grading_reason"] = row["sandboxed"] = ""
                     continue
+                flag = rec.get("sandboxed")
+                row["sandboxed"] = "" if flag is None else ("yes" if flag else "no")
                 row["grading_status"] = rec["status"]
                 row["grading_reason"] = rec["reason"]
                 if rec["status"] != GRADED:

@@ -412,9 +412,7 @@ def _attempt_from(outcome, assignment: str, root: Path) -> Attempt:
         auto_score=sum(float(c.get("score") or 0.0) for c in auto) if graded else None,
         auto_max=sum(float(c.get("max") or 0.0) for c in auto),
         written_max=sum(float(c.get("max") or 0.0) for c in cells.values() if c.get("kind") == "manual"),
-        cells=cells, feedback=feedback, work_hash=work_hash(assignment, root),
-        # TODO(lead): the grading outcome does not say yet whether the kernel ran in the sandbox
-        sandboxed=getattr(outcome, "sandboxed", None))
+        cells=cells, feedback=feedback, work_hash=work_hash(assignment, root), sandboxed=outcome.sandboxed)
 
 
 def _unreadable(assignment: str, root: Path) -> str:
