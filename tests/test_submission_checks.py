@@ -22,7 +22,7 @@ from spmcourse import grading  # noqa: E402
 
 A = kit.ASSIGNMENT
 REFUSED = ["missing", "renamed", "badjson"]
-REPAIRED = ["dupid", "badmeta", "celltype", "edittest"]
+REPAIRED = ["dupid", "badmeta", "celltype", "edittest", "bigfile"]
 
 
 def _scores(course: Path) -> dict:
@@ -66,6 +66,9 @@ def test_plain_nbgrader_fails_bad_submissions_as_the_grading_core_does(make_cour
                           ("celltype", "cell q2_margin_test was changed from code to markdown"),
                           ("edittest", "locked cell q3_payback_test was edited")]:
         assert f"{student}: exercises.ipynb: {note}" in log, note
+    # a file over CourseDirectory.max_file_size is not kept (spm grade-cohort does not copy it)
+    assert "bigfile: removed dataset.bin: 52.4 MB is over the course's limit" in log
+    assert not (course / "autograded" / "bigfile" / A / "dataset.bin").exists()
 
 
 def test_a_folder_without_any_notebook_fails_with_the_reason(make_course):

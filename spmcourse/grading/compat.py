@@ -11,7 +11,8 @@ What is changed, and why:
 - :func:`use_kernel_manager`: nbgrader's ``Execute`` starts kernels with the sandboxed manager (``sandbox``);
 - :func:`check_before_copy` and :func:`replace_init_assignment`: a step before nbgrader copies a student's folder
   (``safefiles`` refuses links; ``submission_checks`` refuses missing and unreadable notebooks; ``feedback`` copies
-  only what feedback needs); :func:`include_empty_submissions`: a submission without any notebook is checked too;
+  only what feedback needs); :func:`after_copy`: a step after it (``submission_checks`` removes files over the size
+  limits); :func:`include_empty_submissions`: a submission without any notebook is checked too;
 - :func:`submission_folder`, :func:`output_folder`, :func:`input_root`: where a converter reads and writes;
 - :func:`cache_engines`, :func:`cache_metadata_validator`: speed in grading workers (same checks, fewer rebuilds);
 - :func:`save_autogrades`, :func:`assign_late_penalty`, :func:`one_transaction`: record a graded notebook with
@@ -106,6 +107,24 @@ def check_before_copy(classes, refusal) -> None:
         init_assignment.spm_checked = True
         init_assignment.spm_refusals = init_assignment.__defaults__[-1]  # the list the checks are read from
         cls.init_assignment = init_assignment
+
+
+def after_copy(cls, step) -> None:
+    """After ``cls`` (an nbgrader converter) has copied a student's files (``init_assignment``), call
+    ``step(converter, assignment_id, student_id)``. The checks of :func:`check_before_copy` stay in place."""
+    import functools
+
+    current = _init_assignment(cls)
+    if step in getattr(current, "spm_after", ()):
+        return
+
+    @functools.wraps(current)  # keeps the checks' attributes, so that check_before_copy finds them
+    def init_assignment(self, assignment_id, student_id, _original=current):
+        _original(self, assignment_id, student_id)
+        step(self, assignment_id, student_id)
+
+    init_assignment.spm_after = [*getattr(current, "spm_after", ()), step]
+    cls.init_assignment = init_assignment
 
 
 def include_empty_submissions(cls) -> None:

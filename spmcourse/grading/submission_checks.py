@@ -20,8 +20,10 @@ The checks:
   ``grade_id``\\s (a copied or split cell), which nbgrader 0.9.6 cannot grade with ``add_missing_cells``
   (``OverwriteCells`` crashes on the duplicate that ``DeduplicateIds`` empties). Each repair is a note.
 
-Files over the course's size limits are the grading core's concern when it copies a submission
-(``safefiles.copy_tree``); the sandbox removes those a kernel writes.
+Files over the course's size limits (``CourseDirectory.max_file_size``, ``max_dir_size``) are left out: the grading
+core does not copy them from a submission (``safefiles.copy_tree``); plain nbgrader copies them, and
+:func:`remove_oversized` removes them right after, before any kernel runs; the sandbox removes those a kernel
+writes.
 """
 from __future__ import annotations
 
@@ -223,10 +225,22 @@ def refusal(converter, assignment_id: str, student_id: str) -> str:
     return f"Not grading {student_id}'s {assignment_id}: {reason}" if reason else ""
 
 
+def remove_oversized(converter, assignment_id: str, student_id: str) -> None:
+    """After plain nbgrader copied a student's files: remove those over the course's size limits, with a warning
+    (nbgrader's own copy ignores ``CourseDirectory.max_file_size``)."""
+    from spmcourse.grading import safefiles
+
+    folder = compat.output_folder(converter, assignment_id, student_id)
+    if Path(folder).is_dir():
+        for note in safefiles.sanitize_tree(folder, safefiles.Caps.from_course(converter.coursedir)):
+            converter.log.warning("%s: %s", student_id, note)
+
+
 def install() -> None:
     """Make nbgrader's ``Autograde`` fail, with the reason, a student whose submission :func:`refusal` refuses,
     before it records anything (so never as a score of 0); a submission folder without any notebook is one of
-    them (nbgrader itself would skip it without a word).
+    them (nbgrader itself would skip it without a word). After nbgrader's copy, files over the size limits are
+    removed (:func:`remove_oversized`).
 
     Called from the course's ``nbgrader_config.py``, which also puts :class:`RestoreGradingCells` first in
     ``Autograde.sanitize_preprocessors``.
@@ -235,3 +249,4 @@ def install() -> None:
 
     compat.include_empty_submissions(Autograde)
     compat.check_before_copy((Autograde,), refusal)
+    compat.after_copy(Autograde, remove_oversized)
