@@ -69,6 +69,25 @@ from spmcourse.grading import safefiles  # noqa: E402
 safefiles.install()
 # --- end of the block ----------------------------------------------------------------------------------------
 
+# --- Submission checks and restorations (spmcourse/grading/submission_checks.py) -----------------------------
+# The same checks as `spm grade-cohort`, for plain `nbgrader autograde` and the formgrader's Autograde button: a
+# student whose notebook is missing, renamed or not valid JSON fails with a reason that says what to do, before
+# nbgrader records anything (never a score of 0); the others are graded. Edited grading cells (duplicated
+# grade_ids, changed grading settings, broken metadata) are repaired first, each repair logged as a warning;
+# nbgrader 0.9.6 cannot grade a duplicated grade_id with add_missing_cells. nbgrader's defaults follow.
+c.Autograde.sanitize_preprocessors = [
+    "spmcourse.grading.submission_checks.RestoreGradingCells",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+from spmcourse.grading import submission_checks  # noqa: E402
+
+submission_checks.install()
+# --- end of the submission checks ----------------------------------------------------------------------------
+
 # Library warnings written to stderr would zero a passing test cell during autograde.
 c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r".*(FutureWarning|DeprecationWarning|PendingDeprecationWarning|UserWarning|RuntimeWarning|SAWarning).*"

@@ -121,6 +121,9 @@ def _grade_cohort(args) -> int:
         raise CourseError("--timeout must be a positive number of seconds")
     course_root = Path(args.course_root).resolve() if args.course_root else default_course_root()
     ensure_tools_on_path()
+    if args.unsandboxed:
+        from spmcourse.grading import sandbox
+        sandbox.set_sandboxed(False)
     check_arguments(course_root, args.assignment, args.student)
 
     started = time.monotonic()
@@ -150,6 +153,8 @@ def _grade_cohort(args) -> int:
                f"in {time.monotonic() - started:.1f} s. CSV: {os.path.relpath(csv_path)}")
     if failed or any(o.warnings for o in outcomes):
         summary += f"; details: {os.path.relpath(log_path)}"
+    if any(o.sandboxed is False for o in outcomes):
+        summary += "\nGraded WITHOUT the sandbox (SPM_UNSANDBOXED=1 or --unsandboxed); the CSV says so."
     print(summary)
     if failed:
         print("Failed gradings have no score (not 0) in the CSV and the gradebook; fix the cause shown and run "
@@ -178,4 +183,6 @@ def register(subparsers) -> None:
     p.add_argument("--timeout", type=float, metavar="SEC",
                    help="wall-time limit per student (default: from Execute.timeout and the notebook's length)")
     p.add_argument("--quiet", action="store_true", help="no progress lines while grading")
+    p.add_argument("--unsandboxed", action="store_true",
+                   help="grade without the bubblewrap sandbox (only code you trust; as SPM_UNSANDBOXED=1)")
     p.set_defaults(handler=_grade_cohort)

@@ -10,7 +10,9 @@ What is changed, and why:
 
 - :func:`use_kernel_manager`: nbgrader's ``Execute`` starts kernels with the sandboxed manager (``sandbox``);
 - :func:`check_before_copy` and :func:`replace_init_assignment`: a step before nbgrader copies a student's folder
-  (``safefiles`` refuses links; ``feedback`` copies only what feedback needs);
+  (``safefiles`` refuses links; ``submission_checks`` refuses missing and unreadable notebooks; ``feedback`` copies
+  only what feedback needs); :func:`after_copy`: a step after it (``submission_checks`` removes files over the size
+  limits); :func:`include_empty_submissions`: a submission without any notebook is checked too;
 - :func:`submission_folder`, :func:`output_folder`, :func:`input_root`: where a converter reads and writes;
 - :func:`cache_engines`, :func:`cache_metadata_validator`: speed in grading workers (same checks, fewer rebuilds);
 - :func:`save_autogrades`, :func:`assign_late_penalty`, :func:`one_transaction`: record a graded notebook with
@@ -89,18 +91,78 @@ def check_before_copy(classes, refusal) -> None:
 
     for cls in classes:
         current = _init_assignment(cls)
-        if getattr(current, "spm_checked", False):
+        if getattr(current, "spm_checked", False):  # already checked: add this check after the others
+            if refusal not in current.spm_refusals:
+                current.spm_refusals.append(refusal)
             continue
 
-        def init_assignment(self, assignment_id, student_id, _original=current):
-            reason = refusal(self, assignment_id, student_id)
-            if reason:
-                self.log.error(reason)
-                raise NbGraderException(reason)
+        def init_assignment(self, assignment_id, student_id, _original=current, _refusals=[refusal]):
+            for check in _refusals:
+                reason = check(self, assignment_id, student_id)
+                if reason:
+                    self.log.error(reason)
+                    raise NbGraderException(reason)
             return _original(self, assignment_id, student_id)
 
         init_assignment.spm_checked = True
+        init_assignment.spm_refusals = init_assignment.__defaults__[-1]  # the list the checks are read from
         cls.init_assignment = init_assignment
+
+
+def after_copy(cls, step) -> None:
+    """After ``cls`` (an nbgrader converter) has copied a student's files (``init_assignment``), call
+    ``step(converter, assignment_id, student_id)``. The checks of :func:`check_before_copy` stay in place."""
+    import functools
+
+    current = _init_assignment(cls)
+    if step in getattr(current, "spm_after", ()):
+        return
+
+    @functools.wraps(current)  # keeps the checks' attributes, so that check_before_copy finds them
+    def init_assignment(self, assignment_id, student_id, _original=current):
+        _original(self, assignment_id, student_id)
+        step(self, assignment_id, student_id)
+
+    init_assignment.spm_after = [*getattr(current, "spm_after", ()), step]
+    cls.init_assignment = init_assignment
+
+
+def include_empty_submissions(cls) -> None:
+    """Make ``cls`` (nbgrader's ``Autograde``) process a student folder that holds no notebook at all, so that the
+    check of :func:`check_before_copy` fails that student with a reason.
+
+    nbgrader's ``init_notebooks`` lists only folders with a notebook in them: a submission whose notebook was
+    deleted is skipped with a warning, and when it is the only one, nbgrader stops before any check runs.
+    """
+    import glob
+    import os
+
+    from nbgrader.converters.base import NbGraderException
+
+    current = getattr(cls, "init_notebooks", None)
+    if getattr(current, "spm_empty", False):
+        return
+    expect(callable(current) and _params(current) == ["self"],
+           f"{cls.__name__}.init_notebooks(self) is gone or has a new signature")
+
+    def init_notebooks(self, _original=current):
+        try:
+            _original(self)
+            stopped = None
+        except NbGraderException as err:  # nothing matched: empty folders may still be there
+            stopped = err
+        expect(isinstance(getattr(self, "assignments", None), dict),
+               f"{cls.__name__}.init_notebooks no longer fills .assignments")
+        if self.coursedir.notebook_id == "*":  # only notebooks of one name asked for: nothing is missing
+            pattern = self._format_source(self.coursedir.assignment_id, self.coursedir.student_id)
+            for folder in glob.glob(pattern):
+                if os.path.isdir(folder):
+                    self.assignments.setdefault(folder, [])
+        if stopped is not None and not self.assignments:
+            raise stopped
+
+    init_notebooks.spm_empty = True
+    cls.init_notebooks = init_notebooks
 
 
 def replace_init_assignment(cls, replacement) -> None:

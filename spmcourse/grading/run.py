@@ -70,26 +70,31 @@ def grade_submissions(course_root, assignment, students=None, *, jobs=None, feed
     recorded, before its feedback is generated (its ``feedback`` is still empty then).
 
     Returns one :class:`Outcome` per student, in the order of ``students`` (sorted ids by default). Raises
-    :class:`CourseError` when the assignment is unknown or nothing can be graded.
+    :class:`CourseError` when the assignment is unknown or nothing can be graded, and
+    ``sandbox.SandboxUnavailable`` (one) with the fix when bubblewrap cannot start here, unless the sandbox is
+    opted out (``SPM_UNSANDBOXED=1``, ``SandboxKernelManager.enabled = False``). Each outcome records
+    whether the kernels ran in the sandbox (``Outcome.sandboxed``, also in the status file).
     """
     ensure_tools_on_path()
     course_root = Path(course_root).resolve()
     if not (course_root / "nbgrader_config.py").is_file():
         raise CourseError(f"{course_root} is not a course folder (it has no nbgrader_config.py).")
     jobs = max(1, int(default_jobs() if jobs is None else jobs))
+    sandboxed = _sandboxed(course_root)
+    if sandboxed:  # stop with the fix before any submission is touched, instead of failing every one of them
+        from spmcourse.grading import sandbox
+        sandbox.ensure_available()
     # Start the workers first: they import nbgrader (seconds) while this process reads the gradebook.
     guess = len(students) if students is not None else len(list(course_root.glob(f"submitted/*/{assignment}")))
     tmpdir = safefiles.scratch_folder(SCRATCH_PREFIX)  # also removes those of runs that were killed
     run = Scheduler(course_root, assignment, students, jobs, feedback, timeout, progress, tmpdir)
     run.scored = scored
+    run.sandboxed = sandboxed
     failed = True
     try:
         run.workers = [run.spawn() for _ in range(max(1, min(jobs, guess)))]
         outcomes = run.run()
         failed = False
-        sandboxed = _sandboxed(course_root)
-        for o in outcomes:
-            o.sandboxed = sandboxed
         return outcomes
     finally:
         run.close(now=failed)

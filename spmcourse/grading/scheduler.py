@@ -128,6 +128,7 @@ class Scheduler:
         self.workers: list[WorkerHandle] = []
         self.gb = None
         self.spawned = 0
+        self.sandboxed: bool | None = None  # whether the kernels run in the sandbox (checked before the run)
         self.scored: Callable[[Outcome], None] | None = None  # called as soon as a grading is recorded
         # the run's state: who waits for grading or feedback, replies not recorded yet
         self.grade_queue: list[str] = []
@@ -324,6 +325,7 @@ class Scheduler:
                        warnings=list(reply.warnings), seconds=reply.seconds, log=reply.log)
 
     def _finish(self, outcome: Outcome) -> None:
+        outcome.sandboxed = self.sandboxed
         self.outcomes[outcome.student] = outcome
         if self.scored:
             self.scored(outcome)

@@ -104,7 +104,7 @@ def read_status_file(path: Path) -> dict:
 
 def read_status(course_root) -> dict:
     """``assignment -> student -> {"status", "reason", "timestamp", "graded_at", "sandboxed"}`` as last
-    recorded."""
+    recorded (``sandboxed``: None where not known)."""
     from spmcourse.grading.config import coursedir, load_config
     return read_status_file(_status_path(coursedir(load_config(course_root))))
 
@@ -144,14 +144,16 @@ def _status_export_class():
             fields = (list(rows[0].keys()) if rows else
                       ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
                        "raw_score", "late_submission_penalty", "score", "max_score"])
-            fields += ["grading_status", "grading_reason", "manual_grading"]
+            fields += ["grading_status", "grading_reason", "manual_grading", "sandboxed"]
             for row in rows:
                 rec = status.get(row["assignment"], {}).get(row["student_id"])
                 row["manual_grading"] = _manual_grading(gradebook, row["assignment"], row["student_id"])
                 if rec is None:
                     row["grading_status"] = "" if row.get("timestamp") else "no submission"
-                    row["grading_reason"] = ""
+                    row["grading_reason"] = row["sandboxed"] = ""
                     continue
+                flag = rec.get("sandboxed")
+                row["sandboxed"] = "" if flag is None else ("yes" if flag else "no")
                 row["grading_status"] = rec["status"]
                 row["grading_reason"] = rec["reason"]
                 if rec["status"] != GRADED:

@@ -36,16 +36,6 @@ from spmcourse.grading.status import FAILED, GRADED
 MAX_OUTPUT_CHARS = 100_000
 _LOG_LINES = 400
 
-# nbgrader metadata that decides how a cell is graded
-_GRADING_KEYS = ("grade", "solution", "locked", "task", "points", "schema_version")
-
-
-def _is_assignment_cell(cell) -> bool:
-    """Does the cell's nbgrader metadata make it part of the assignment (graded, answer, locked or task)?"""
-    from nbgrader import utils
-    return bool(utils.is_grade(cell) or utils.is_solution(cell) or utils.is_locked(cell) or utils.is_task(cell))
-
-
 def _rewrite(nb, path: Path) -> None:
     """Write ``nb`` over ``path``, even a read-only file (nbgrader makes its output read-only), keeping its mode."""
     import nbformat
@@ -182,83 +172,13 @@ class Worker:
                                         exempt=lambda rel: rel in notebooks, verb="skipped")
         return ""
 
-    def _check_notebook(self, path: Path, warnings: list):
-        """Read a staged notebook; report tampering; make duplicated grade_ids and edited grading metadata
-        gradable. Returns the notebook."""
-        import nbformat
+    def _check_notebook(self, path: Path, nb, warnings: list):
+        """Report tampering in a staged notebook; make duplicated grade_ids and edited grading metadata gradable
+        (submission_checks.restore). Returns the notebook."""
+        from spmcourse.grading import submission_checks
 
-        nb = nbformat.read(path, as_version=4)
-        name = path.name
-        released = self._released(path.stem)
-        changed = False
-        for cell in nb.cells:
-            if "nbgrader" in cell.get("metadata", {}) and not isinstance(cell.metadata["nbgrader"], dict):
-                del cell.metadata["nbgrader"]  # not even a mapping: nbgrader would crash on it
-                changed = True
-                warnings.append(f"{name}: {cell_label(cell)} had broken grading metadata, which was removed")
-        # duplicated grade_id: keep the last cell with it, as nbgrader's DeduplicateIds does, but drop the
-        # duplicates' nbgrader metadata entirely (an empty dict crashes OverwriteCells.add_missing_task_cells)
-        seen = set()
-        for cell in reversed(nb.cells):
-            meta = cell.get("metadata", {}).get("nbgrader")
-            if not meta:
-                continue
-            if not _is_assignment_cell(cell):
-                continue
-            gid = meta.get("grade_id")
-            if gid in seen:
-                del cell.metadata["nbgrader"]
-                changed = True
-                warnings.append(f"{name}: cell {gid} appears more than once (a copied or split cell); the last "
-                                "one was graded, the others ran as ordinary cells")
-            else:
-                seen.add(gid)
-
-        if released is not None:
-            originals = {}
-            for cell in released.cells:
-                meta = cell.get("metadata", {}).get("nbgrader", {})
-                if meta.get("grade_id"):
-                    originals[meta["grade_id"]] = (cell, meta)
-            submitted = {}
-            for cell in nb.cells:
-                meta = cell.get("metadata", {}).get("nbgrader", {})
-                gid = meta.get("grade_id")
-                if gid in originals:
-                    submitted.setdefault(gid, cell)
-                    # grading settings edited (points, the grade/solution/locked/task flags, the schema version):
-                    # the assignment's own settings count, as OverwriteCells does for sources and points
-                    original = originals[gid][1]
-                    if any(meta.get(k) != original.get(k) for k in _GRADING_KEYS):
-                        cell.metadata["nbgrader"] = copy.deepcopy(original)
-                        changed = True
-                        warnings.append(f"{name}: the grading settings of cell {gid} were edited; the grader "
-                                        "restored the assignment's own")
-                elif meta and _is_assignment_cell(cell):
-                    # a cell claiming to be part of the assignment that the assignment does not have
-                    del cell.metadata["nbgrader"]
-                    changed = True
-                    warnings.append(f"{name}: {cell_label(cell)} is not part of the assignment but was marked as "
-                                    "one of its cells; it ran as an ordinary cell")
-            add_missing = bool(self.cfg.OverwriteCells.get("add_missing_cells", False))
-            for gid, (cell, meta) in originals.items():
-                mine = submitted.get(gid)
-                graded = meta.get("grade") or meta.get("task")
-                if mine is None:
-                    if graded and add_missing:
-                        warnings.append(f"{name}: cell {gid} was deleted; the grader put it back and graded it")
-                    elif graded:
-                        warnings.append(f"{name}: cell {gid} was deleted and is not graded "
-                                        "(set OverwriteCells.add_missing_cells = True to restore it)")
-                    elif meta.get("solution"):
-                        warnings.append(f"{name}: answer cell {gid} was deleted")
-                    continue
-                if mine.cell_type != cell.cell_type:
-                    warnings.append(f"{name}: cell {gid} was changed from {cell.cell_type} to {mine.cell_type}; "
-                                    f"the grader changed it back")
-                elif meta.get("locked") and mine.source != cell.source:
-                    warnings.append(f"{name}: locked cell {gid} was edited; the grader restored the original")
-        if changed:
+        if submission_checks.restore(nb, self._released(path.stem), name=path.name, warnings=warnings,
+                                     add_missing=submission_checks.add_missing_cells(self.cfg)):
             _rewrite(nb, path)
         return nb
 
@@ -296,7 +216,7 @@ class Worker:
 
     # -- operations --
     def grade(self, student: str) -> GradeReply:
-        import nbformat
+        from spmcourse.grading import submission_checks
 
         result = GradeReply(student)
         warnings = result.warnings
@@ -314,14 +234,9 @@ class Worker:
         ts_file = staged / "timestamp.txt"
         result.timestamp = ts_file.read_text(errors="replace").strip() if ts_file.is_file() else ""
 
-        present = sorted(p.stem for p in staged.glob("*.ipynb"))
-        missing = [n for n in self.notebook_ids if n not in present]
-        extra = [n for n in present if n not in self.notebook_ids]
-        if missing:
-            wanted = ", ".join(f"{n}.ipynb" for n in missing)
-            found = f"; it has {', '.join(f'{n}.ipynb' for n in extra)} instead (renamed?)" if extra else ""
-            result.reason = (f"the submission has no {wanted}{found}. Rename the notebook to {wanted} in {src}, or "
-                             "ask the student to submit it, and grade again.")
+        reason, extra = submission_checks.missing_notebooks(staged, self.notebook_ids, src)
+        if reason:
+            result.reason = reason
             return result
         for n in extra:
             warnings.append(f"{n}.ipynb is not part of the assignment and was not graded")
@@ -330,17 +245,11 @@ class Worker:
         notebooks = {}
         for n in self.notebook_ids:
             path = staged / f"{n}.ipynb"
-            try:
-                notebooks[n] = self._check_notebook(path, warnings)
-            except Exception as err:  # NotJSONError, JSONDecodeError, nbformat validation, unreadable
-                detail = first_line(str(err), 200)
-                if isinstance(err, (ValueError, nbformat.reader.NotJSONError)) and "JSON" in f"{type(err)}{err}":
-                    what = "is not valid JSON (truncated, or edited outside Jupyter)"
-                else:
-                    what = f"cannot be read as a notebook ({type(err).__name__}: {detail})"
-                result.reason = (f"{n}.ipynb {what}. Ask the student to submit a copy that opens in JupyterLab, or "
-                                 f"repair the file in {src}, and grade again.")
+            nb, reason = submission_checks.read_notebook(path, src)
+            if reason:
+                result.reason = reason
                 return result
+            notebooks[n] = self._check_notebook(path, nb, warnings)
 
         handler = _ListHandler()
         self.log.handlers[:] = [handler]

@@ -425,9 +425,7 @@ def _attempt_from(outcome, assignment: str, root: Path) -> Attempt:
         auto_max=sum(float(c.get("max") or 0.0) for c in auto),
         written_max=sum(float(c.get("max") or 0.0) for c in cells.values() if c.get("kind") == "manual"),
         cells=cells, feedback=feedback, work_hash=work_hash(assignment, root),
-        grader=grader_stamp(assignment, root),
-        # TODO(lead): the grading outcome does not say yet whether the kernel ran in the sandbox
-        sandboxed=getattr(outcome, "sandboxed", None))
+        grader=grader_stamp(assignment, root), sandboxed=outcome.sandboxed)
 
 
 def unchanged_attempt(assignment: str, root: Path = COURSE_ROOT) -> Attempt | None:

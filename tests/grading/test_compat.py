@@ -38,9 +38,14 @@ def test_the_course_configuration_applies_every_patch(monkeypatch):
     monkeypatch.setattr(execute, "AsyncKernelManager", execute.AsyncKernelManager)
     for cls in (Autograde, GenerateFeedback):
         monkeypatch.setattr(cls, "init_assignment", cls.init_assignment)
+    monkeypatch.setattr(Autograde, "init_notebooks", Autograde.init_notebooks)
     PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
     assert execute.Execute().kernel_manager_class is sandbox.SandboxKernelManager
     assert getattr(Autograde.init_assignment, "spm_checked", False)
+    from spmcourse.grading import safefiles, submission_checks
+    assert Autograde.init_assignment.spm_refusals == [safefiles.refusal, submission_checks.refusal]
+    assert Autograde.init_assignment.spm_after == [submission_checks.remove_oversized]
+    assert getattr(Autograde.init_notebooks, "spm_empty", False)
     assert GenerateFeedback.init_assignment is feedback.init_feedback_folder
 
 
