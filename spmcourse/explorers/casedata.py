@@ -197,10 +197,7 @@ def _names() -> list[str]:
             return list(names)
     if hasattr(casedata, "names"):
         return list(casedata.names())
-    from pathlib import Path
-
-    folder = Path(casedata.__file__).resolve().parent / "data"
-    return sorted(p.stem for p in folder.glob("*.csv"))
+    return sorted(p.stem for p in casedata.DATA_FOLDER.glob("*.csv"))
 
 
 def build_dataset_browser(datasets: list[str] | None = None,

@@ -327,7 +327,8 @@ def _python_paths() -> list[Path]:
     """Folders the kernel's Python needs: the installation, the virtual environment, the course package (where
     this process imported it from, and wherever the environment's editable installs point)."""
     paths = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.exec_prefix), Path(sys.base_exec_prefix),
-             Path(os.path.realpath(sys.executable)).parent.parent, Path(__file__).resolve().parent}
+             Path(os.path.realpath(sys.executable)).parent.parent,
+             Path(__file__).resolve().parents[1]}  # the spmcourse package: this file is spmcourse/grading/sandbox.py
     site_dirs = [p for p in sys.path if p.endswith("site-packages")]
     # a site folder a .pth adds (site.addsitedir) lies outside the prefixes: the kernel imports from it too
     paths |= {Path(p) for p in site_dirs if os.path.isdir(p)}
