@@ -22,7 +22,8 @@ $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@# -qq: setuptools' notice about editable installs of a flat layout is not for the learner; errors still show
+	$(BIN)/python -m pip install -qq --no-deps -e .
 	$(BIN)/python -m spmcourse.cli setup-lab
 	@touch $@
 
