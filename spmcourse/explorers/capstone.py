@@ -85,7 +85,7 @@ def build_launch_explorer(data: dict, *, price: float = 11.0, volume: float = 1.
                           discount_rate: float = 0.10):
     """Sliders for price, volume, launch delay and discount rate wired to the chart; returns the container."""
     import ipywidgets as widgets
-    from spmcourse.explorers import figure_updater
+    from spmcourse.explorers._widgets import figure_updater
 
     style = {"description_width": "150px"}
     layout = widgets.Layout(width="420px")

@@ -244,8 +244,8 @@ def learner_letters(root: Path = COURSE_ROOT) -> dict[str, str]:
 
     found = {}
     for cell in notebook_cells(assignment_dir(ASSIGNMENT, root) / NOTEBOOK)[0]:
-        gid = cell.nbgrader.get("grade_id", "")
-        if cell.nbgrader.get("solution") and re.fullmatch(r"q\d\d", gid):
+        gid = cell.meta.grade_id or ""
+        if cell.meta.solution and re.fullmatch(r"q\d\d", gid):
             match = re.search(rf"^{gid}\s*=\s*(.+)$", cell.source, re.M)
             try:
                 value = ast.literal_eval(match.group(1).strip()) if match else None
