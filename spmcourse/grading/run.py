@@ -87,6 +87,9 @@ def grade_submissions(course_root, assignment, students=None, *, jobs=None, feed
     # Start the workers first: they import nbgrader (seconds) while this process reads the gradebook.
     guess = len(students) if students is not None else len(list(course_root.glob(f"submitted/*/{assignment}")))
     tmpdir = safefiles.scratch_folder(SCRATCH_PREFIX)  # also removes those of runs that were killed
+    # and the clean test kernels' working folders of killed runs (a worker makes its own only when it needs one)
+    from spmcourse.grading.isolation import WORKDIR_PREFIX
+    safefiles.remove_stale(tmpdir.parent, WORKDIR_PREFIX)
     run = Scheduler(course_root, assignment, students, jobs, feedback, timeout, progress, tmpdir)
     run.scored = scored
     run.sandboxed = sandboxed

@@ -413,12 +413,16 @@ def links_inside(top: str | Path, limit: int = 5, ignore: Iterable[str] = ()) ->
 # --- Scratch folders of dead processes --------------------------------------------------------------------------
 
 def _start_time(pid: int) -> str | None:
-    """When process ``pid`` started (clock ticks since boot), or None if it does not exist."""
+    """When process ``pid`` started (clock ticks since boot), or None if it does not exist or has exited (a zombie
+    that its parent has not reaped yet: a killed run's workers, until the subreaper that adopted them waits)."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as f:
-            return f.read().rsplit(b")", 1)[1].split()[19].decode()
-    except (OSError, IndexError):
+            fields = f.read().rsplit(b")", 1)[1].split()
+    except OSError:
         return None
+    if len(fields) < 20 or fields[0] in (b"Z", b"X"):
+        return None
+    return fields[19].decode()
 
 
 def owner_tag(pid: int | None = None) -> str:
