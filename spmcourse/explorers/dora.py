@@ -69,15 +69,20 @@ def plot_dora(result: dict, ax=None):
     return ax
 
 
-def build_dora_explorer(deployments: pd.DataFrame | None = None, incidents: pd.DataFrame | None = None):
-    """A period and a team menu wired to the weekly chart and the four metrics; returns the container."""
+def build_dora_explorer(deployments: pd.DataFrame | None = None, incidents: pd.DataFrame | None = None,
+                        period: str = "2025-Q4"):
+    """A period and a team menu wired to the weekly chart and the four metrics; returns the container.
+
+    It opens on the quarter the lesson worries about (Q4: stability fell while the pace held); step back to Q1 to
+    compare the team with itself."""
     import ipywidgets as widgets
     from spmcourse.explorers._widgets import explorer_box, plot_output
 
     if deployments is None or incidents is None:
         from spmcourse.casedata import load
         deployments, incidents = load("deployments"), load("incidents")
-    controls = {"period": widgets.Dropdown(options=list(PERIODS), value="2025", description="period"),
+    controls = {"period": widgets.Dropdown(options=list(PERIODS), value=period if period in PERIODS else PERIODS[0],
+                                          description="period"),
                 "team": widgets.Dropdown(options=list(TEAMS), value="all teams", description="team")}
 
     def draw(ax, period, team):

@@ -73,7 +73,7 @@ def plot_kano(result: dict, ax=None):
                         f"{result['category_name']}, CS+ {result['cs_plus']:.2f}, CS- {result['cs_minus']:.2f}"),
              xlabel="satisfaction coefficient CS+ (better if present)",
              ylabel="|CS-| (worse if absent)")
-    inset = ax.inset_axes([0.30, 0.07, 0.25, 0.27])   # bottom middle: no feature falls there
+    inset = ax.inset_axes([1.05, 0.05, 0.25, 0.3])   # beside the plot: a feature can fall anywhere on it
     cats = list(kano.CATEGORIES)
     inset.bar(range(len(cats)), [result["shares"][c] for c in cats], color=[_COLOURS[c] for c in cats])
     inset.set_xticks(range(len(cats)), cats)
@@ -84,10 +84,11 @@ def plot_kano(result: dict, ax=None):
     return ax
 
 
-def build_kano_explorer(survey: pd.DataFrame | None = None):
+def build_kano_explorer(survey: pd.DataFrame | None = None, feature: str = "sso", segment: str = "Enterprise"):
     """Feature and segment dropdowns wired to the Berger plot; returns the container (not displayed).
 
-    ``survey`` defaults to the case company's (``casedata.load("survey_responses")``)."""
+    ``survey`` defaults to the case company's (``casedata.load("survey_responses")``). It opens on the lesson's
+    headline case, single sign-on for Enterprise buyers (a must-be), when the survey has that feature."""
     import ipywidgets as widgets
     from spmcourse.explorers._widgets import explorer_box, plot_output
 
@@ -96,8 +97,10 @@ def build_kano_explorer(survey: pd.DataFrame | None = None):
         survey = load("survey_responses")
     features = _features(survey)
     controls = {
-        "feature": widgets.Dropdown(options=list(features), value=features[0], description="feature"),
-        "segment": widgets.Dropdown(options=list(SEGMENT_CHOICES), value="All", description="segment"),
+        "feature": widgets.Dropdown(options=list(features), value=feature if feature in features else features[0],
+                                    description="feature"),
+        "segment": widgets.Dropdown(options=list(SEGMENT_CHOICES),
+                                    value=segment if segment in SEGMENT_CHOICES else "All", description="segment"),
     }
 
     def draw(ax, feature, segment):

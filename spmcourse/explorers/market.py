@@ -22,7 +22,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from spmcourse.plots import PALETTE, decorate, euro_axis
+from spmcourse.plots import PALETTE, decorate
 
 #: Typical seats per organisation by segment: the median seats at signup of Kestrel's customers.
 DEFAULT_SEATS = {"SMB": 20, "Mid-Market": 120, "Enterprise": 600}
@@ -52,21 +52,28 @@ def plot_market_funnel(result: dict, ax=None):
     labels = ["TAM", "SAM", "SOM"]
     values = [result["tam"], result["sam"], result["som"]]
     colours = [PALETTE["light"], PALETTE["kestrel"], PALETTE["accent"]]
+    widest = max(values) or 1.0
     for y, (label, value, colour) in enumerate(zip(labels, values, colours)):
         ax.barh(2 - y, value, left=-value / 2, color=colour, height=0.7)
-        ax.text(0, 2 - y, f"{label} €{value / 1e6:,.1f}M", ha="center", va="center", fontsize=10,
-                color="black" if label == "TAM" else "white", fontweight="bold")
+        text = f"{label} €{value / 1e6:,.1f}M"
+        if value >= 0.3 * widest:  # room for the label inside the bar
+            ax.text(0, 2 - y, text, ha="center", va="center", fontsize=10,
+                    color="black" if label == "TAM" else "white", fontweight="bold")
+        else:  # a narrow bar (the SOM at a few per cent): the label goes beside it
+            ax.text(value / 2 + 0.02 * widest, 2 - y, text, ha="left", va="center", fontsize=10,
+                    color="black", fontweight="bold")
     spend = result["spend_today"]
     ax.plot([-spend / 2, spend / 2], [1.45, 1.45], color=PALETTE["bad"], linewidth=2,
             label=f"served cells spend today: €{spend / 1e6:,.0f}M")
     ax.set_yticks([])
     ax.grid(axis="y", visible=False)
     decorate(ax, title=f"Bottom-up market size at €{result['price']:.2f} per seat-month, "
-                       f"{result['obtainable_share']:.0%} winnable", xlabel="EUR per year (bar width)",
+                       f"{result['obtainable_share']:.0%} winnable", xlabel="bar width: EUR per year",
              legend=True)
     ax.legend(loc="lower right", fontsize=8)
     ax.title.set_fontsize(10)
-    euro_axis(ax, "x", "M")
+    ax.set_xticks([])  # the bars are centred: their widths, written on them, are the measure
+    ax.set_xlim(-0.55 * widest, 0.55 * widest)
     return ax
 
 
