@@ -7,16 +7,22 @@ without any git knowledge:
 1. it reads ``git status``; if a file other than a notebook was changed (course code, a config file), it stops
    and changes nothing: those are not the learner's study work and the learner decides what to do with them;
 2. it fetches the upstream; offline, it stops and changes nothing;
-3. each lesson the learner saved that the new version also changes is copied, as it is, to
+3. if the new version changes files and a JupyterLab (or any Jupyter server) serving this course is running, it
+   stops and changes nothing: a lesson open in it still holds the old version, and at the next save (Ctrl-S or
+   autosave) JupyterLab asks "File Changed": *Overwrite* writes the old lesson over the new one (the update is
+   lost, and a second update says "already up to date"), *Revert* drops what the learner did since the update;
+4. each lesson the learner saved that the new version also changes is copied, as it is, to
    ``<workspace>/saved-lessons/<date and time>/<its path>``, then put back to the committed version;
    lessons the new version does not change keep the learner's version in place;
-4. it fast-forwards the checkout to the upstream (``git merge --ff-only``).
+5. it fast-forwards the checkout to the upstream (``git merge --ff-only``).
 
 The workspace (``work/``, git-ignored) is never touched by git, so the learner's assignment copies, grades and
 settings stay as they are.
 """
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import subprocess
 from datetime import datetime
@@ -86,6 +92,67 @@ def _other_changes_message(paths: list[str]) -> str:
             "again. Your lessons and your workspace are untouched.")
 
 
+def _serves(folder: str | None, root: Path) -> bool:
+    """Does a server whose root folder is ``folder`` serve the course in ``root`` (the course or a parent)?"""
+    if not folder:
+        return False
+    try:
+        served, course = Path(folder).expanduser().resolve(), root.resolve()
+    except (OSError, RuntimeError):
+        return False
+    return served == course or served in course.parents
+
+
+def running_labs(root: Path = COURSE_ROOT) -> list[str]:
+    """The Jupyter servers running now that serve the course in ``root``, each described for the learner.
+
+    Two ways to find one, so that neither a server started by hand nor one started with another runtime folder
+    is missed: the info files every Jupyter server writes into the runtime folder (``jpserver-<pid>.json``, with
+    its root folder and address; those of dead processes are ignored), and the command line of `make lab` and
+    `make instructor` (``--ServerApp.root_dir=<the course>``).
+    """
+    import psutil
+
+    root = Path(root)
+    found: dict[int, str] = {}
+    try:
+        from jupyter_core.paths import jupyter_runtime_dir
+        infos = sorted(Path(jupyter_runtime_dir()).glob("jpserver-*.json"))
+    except (ImportError, OSError):
+        infos = []
+    for info_file in infos:
+        try:
+            info = json.loads(info_file.read_text(encoding="utf-8"))
+            pid = int(info["pid"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if pid != os.getpid() and psutil.pid_exists(pid) and _serves(info.get("root_dir"), root):
+            found[pid] = info.get("url") or ""
+    for proc in psutil.process_iter(["pid", "cmdline"]):
+        try:
+            cmdline = proc.info["cmdline"] or []
+        except (psutil.Error, KeyError):
+            continue
+        if proc.info["pid"] in found or proc.info["pid"] == os.getpid():
+            continue
+        if not any(part in ("lab", "server", "notebook") or part.endswith(("jupyter-lab", "jupyter-server"))
+                   for part in cmdline):
+            continue
+        for part in cmdline:
+            if part.startswith(("--ServerApp.root_dir=", "--notebook-dir=", "--ServerApp.notebook_dir=")) and \
+                    _serves(part.split("=", 1)[1], root):
+                found[proc.info["pid"]] = ""
+    return [f"{url} (process {pid})" if url else f"process {pid}" for pid, url in sorted(found.items())]
+
+
+def _lab_running_message(labs: list[str]) -> str:
+    return ("JupyterLab is running on this course, so the update stopped and changed nothing:\n  "
+            + "\n  ".join(labs) + "\n"
+            "A lesson open in it still holds the old version: at your next save JupyterLab would ask whether to "
+            "overwrite the new version with the old one. Save your notebooks, stop JupyterLab (File > Shut Down, "
+            "or Ctrl-C in its terminal), then run `make update` again, and `make lab` after it.")
+
+
 def update(root: Path = COURSE_ROOT, *, say=print) -> list[Path]:
     """Bring the upstream's new version into ``root``; return the dated copies made of the learner's lessons."""
     root = Path(root)
@@ -124,6 +191,10 @@ def update(root: Path = COURSE_ROOT, *, say=print) -> list[Path]:
         say("The course is already up to date. Nothing was changed.")
         return []
 
+    labs = running_labs(root)
+    if labs:
+        raise CourseError(_lab_running_message(labs))
+
     blocking = sorted(p for p in untracked if p in incoming)
     if blocking:
         raise CourseError(_other_changes_message(blocking).replace(
@@ -157,8 +228,8 @@ def update(root: Path = COURSE_ROOT, *, say=print) -> list[Path]:
     kept = [p for p in changed if p not in incoming]
     if kept:
         say(f"{len(kept)} other lesson(s) you saved are unchanged by the new version and stay as you left them.")
-    say("Your workspace (work/) is untouched. If JupyterLab is open, reload the open lessons "
-        "(File > Reload Notebook from Disk).")
+    say("Your workspace (work/) is untouched. Start JupyterLab again with `make lab`: the lessons open in their "
+        "new version.")
     return saved
 
 
