@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,62 @@ def test_other_local_changes_stop_the_update_and_change_nothing(course):
 def test_a_folder_that_is_not_a_clone_is_told_what_to_do(tmp_path):
     done = spm_update(tmp_path)
     assert done.returncode == 2 and "not a git clone" in done.stderr and "work/" in done.stderr
+
+
+def _free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize("started", ["in the course folder", "by make lab, with another runtime folder"])
+def test_a_running_jupyter_server_on_the_course_stops_the_update(course, tmp_path, started):
+    """A lesson open in a running JupyterLab holds the old version, and at its next save JupyterLab offers to
+    overwrite the new one with it: while a Jupyter server serves the course, the update changes nothing. The
+    server is found by its runtime info file (started by hand in the course folder, same runtime folder as the
+    update) or by `make lab`'s command line (``--ServerApp.root_dir``, whatever its runtime folder)."""
+    upstream, clone = course
+    runtime = tmp_path / "runtime"
+    port = _free_port()
+    cmd = [sys.executable, "-m", "jupyter", "server", "--no-browser", "--ServerApp.ip=127.0.0.1",
+           f"--ServerApp.port={port}", "--ServerApp.port_retries=0", "--IdentityProvider.token=t"]
+    if os.geteuid() == 0:
+        cmd.append("--allow-root")
+    by_make_lab = started.startswith("by make lab")
+    if by_make_lab:
+        cmd.append(f"--ServerApp.root_dir={clone}")
+    env = {k: v for k, v in os.environ.items() if k != "SPM_WORKSPACE"}
+    server = subprocess.Popen(cmd, cwd=tmp_path if by_make_lab else clone,
+                              env=dict(env, JUPYTER_RUNTIME_DIR=str(runtime)),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    update_env = dict(env, JUPYTER_RUNTIME_DIR=str(tmp_path / ("other-runtime" if by_make_lab else "runtime")))
+
+    def update() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "spmcourse.cli", "update", "--root", str(clone)],
+                              capture_output=True, text=True, env=update_env, timeout=120)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(runtime.glob("jpserver-*.json")):
+            assert server.poll() is None and time.monotonic() < deadline, "the Jupyter server did not start"
+            time.sleep(0.2)
+
+        already = update()  # nothing new upstream: the running server is no obstacle
+        assert already.returncode == 0 and "already up to date" in already.stdout, already.stderr
+
+        new_version(upstream)
+        before = checkout_files(clone)
+        done = update()
+        assert done.returncode == 2, done.stdout
+        assert "JupyterLab is running on this course" in done.stderr and f"process {server.pid}" in done.stderr
+        assert (f":{port}/" in done.stderr) != by_make_lab  # the info file gives the address
+        assert "File > Shut Down" in done.stderr and "Traceback" not in done.stderr
+        assert checkout_files(clone) == before
+        assert not (clone / "work" / "saved-lessons").exists()
+    finally:
+        server.terminate()
+        server.wait(30)
+
+    done = update()  # stopped: the update goes ahead
+    assert done.returncode == 0, done.stderr
+    assert (clone / LESSON).read_text() == notebook("lesson one, version 2")
