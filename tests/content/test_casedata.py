@@ -53,6 +53,19 @@ def test_every_dataset_loads_from_another_working_directory(tmp_path, monkeypatc
             assert not pd.api.types.is_datetime64_any_dtype(raw[column]), (name, column)
 
 
+def test_loading_again_gives_an_equal_frame_of_its_own():
+    """load() keeps what it read; a frame it handed out can be changed without changing the next load."""
+    casedata._loaded.clear()
+    loads = [load("customers") for _ in range(3)]  # the first reads the file, the others come from what it kept
+    original_segment = loads[0].loc[0, "segment"]
+    for frame in loads[:2]:
+        frame.loc[0, "segment"] = "changed"
+        frame["extra"] = 1
+    assert "extra" not in loads[2].columns and loads[2].loc[0, "segment"] == original_segment
+    casedata._loaded.clear()
+    pd.testing.assert_frame_equal(loads[2], load("customers"))  # the kept frame is what a fresh read gives
+
+
 def test_total_size_is_below_five_megabytes():
     total = sum((DATA / f"{name}.csv").stat().st_size for name in DATASETS)
     assert total < 5 * 1024 * 1024, f"{total / 1e6:.2f} MB"
