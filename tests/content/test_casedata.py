@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from kano_rules import category_by_rules as _by_rules
 from spmcourse import casedata, pricing
 from spmcourse.casedata import DATASETS, card, customer_base, generate, load, pipeline, survey, usage
 
@@ -319,21 +320,12 @@ def test_van_westendorp_curves_cross_at_a_real_share(frames, segment):
     assert grid[first - 1] <= opp["OPP"] <= grid[first]
     assert opp["PMC"] < opp["OPP"] < opp["PME"] and opp["PMC"] < opp["IPP"] < opp["PME"]
 
-def _kano_category(functional: str, dysfunctional: str) -> str:
-    if functional == dysfunctional and functional in ("like", "dislike"):
-        return "Q"
-    if functional == "like":
-        return "O" if dysfunctional == "dislike" else "A"
-    if functional == "dislike" or dysfunctional == "like":
-        return "R"
-    return "M" if dysfunctional == "dislike" else "I"
-
 
 def test_kano_features_land_in_different_categories(frames):
     r = frames["survey_responses"]
 
     def mode(feature, rows=r):
-        categories = [_kano_category(f, d) for f, d in
+        categories = [_by_rules(f, d) for f, d in
                       zip(rows[f"kano_{feature}_functional"], rows[f"kano_{feature}_dysfunctional"])]
         return pd.Series(categories).mode()[0]
 
