@@ -278,6 +278,12 @@ def _decode_index(obj: dict, depth: int):
     raise AnswerNotData("arrived damaged")
 
 
+def rebuild_file(path: str, namespace: dict) -> None:
+    """:func:`rebuild` from the answers the grader wrote to ``path`` (a file in the clean kernel's folder)."""
+    with open(path, encoding="utf-8") as f:
+        rebuild(f.read(), namespace)
+
+
 def rebuild(payload: str, namespace: dict) -> None:
     """Define the answers of ``payload`` in ``namespace`` (the clean kernel's). Answers the student did not
     define are removed (so the test fails as it would have: NameError); an answer that is not data raises

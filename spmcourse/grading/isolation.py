@@ -34,6 +34,7 @@ import ast
 import atexit
 import builtins
 import contextlib
+import functools
 import json
 import os
 import shutil
@@ -58,6 +59,8 @@ RECYCLE_AFTER_SECONDS = 600
 SETUP_TIMEOUT = 120
 #: Seconds the student's kernel may take to hand over the answers of one test cell.
 PROBE_TIMEOUT = 30
+#: The file in the clean kernel's working folder that carries one test cell's answers to it.
+ANSWERS_FILE = ".spm-answers.json"
 
 _BUILTIN_NAMES = frozenset(dir(builtins)) | {"__builtins__", "__name__", "get_ipython", "display", "In", "Out", "_",
                                              "__", "___", "exit", "quit"}
@@ -69,12 +72,13 @@ class SetupCellFailed(RuntimeError):
 
 # --- Which names a test cell reads ------------------------------------------------------------------------------
 
-def _names(source: str) -> tuple[set[str], set[str]]:
+@functools.lru_cache(maxsize=512)  # every student's notebook has the same test and set-up cells
+def _names(source: str) -> tuple[frozenset[str], frozenset[str]]:
     """(names read, names bound) anywhere in ``source``; empty sets if it is not valid Python."""
     try:
         tree = ast.parse(_strip_magics(source))
     except SyntaxError:
-        return set(), set()
+        return frozenset(), frozenset()
     read, bound = set(), set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
@@ -90,14 +94,14 @@ def _names(source: str) -> tuple[set[str], set[str]]:
             bound.update(node.names)
         elif isinstance(node, ast.ExceptHandler) and node.name:
             bound.add(node.name)
-    return read, bound
+    return frozenset(read), frozenset(bound)
 
 
 def _strip_magics(source: str) -> str:
     return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
 
 
-def bound_names(source: str) -> set[str]:
+def bound_names(source: str) -> frozenset[str]:
     """Names a cell defines (assignments, imports, functions, classes)."""
     return _names(source)[1]
 
@@ -132,6 +136,15 @@ def setup_cells(nb) -> list:
         if meta.locked:
             found.append(cell)
     return found
+
+
+def code_cell(source: str):
+    """A code cell to run, built directly: ``nbformat.v4.new_code_cell`` checks each new cell against the whole
+    notebook schema, which costs more than running a short cell."""
+    from nbformat import NotebookNode
+
+    return NotebookNode(cell_type="code", id=f"spm-{time.monotonic_ns():x}", metadata=NotebookNode(),
+                        source=source, outputs=[], execution_count=None)
 
 
 def _error_of(cell) -> str:
@@ -200,11 +213,9 @@ class _CleanKernel:
         return self._call(self._run, source, timeout)
 
     def _run(self, source: str, timeout: float | None):
-        import nbformat
-
         self._starting.result()
         self.count += 1
-        cell = nbformat.v4.new_code_cell(source)
+        cell = code_cell(source)
         self.client.nb.cells = [cell]
         limit = self.client.timeout
         if timeout is not None:
@@ -214,6 +225,27 @@ class _CleanKernel:
         finally:
             self.client.timeout = limit
         return cell
+
+    def test(self, source: str, payload: str | None):
+        """Run the test cell ``source`` on the answers ``payload`` (None: it reads none); return the executed cell.
+
+        The answers go to a file in the kernel's working folder, and one line that rebuilds them from it comes
+        before the test's own lines, so each test is a single request to the kernel."""
+        return self._call(self._test, source, payload)
+
+    def _test(self, source: str, payload: str | None):
+        if payload is None:
+            return self._run(source, None)
+        path = os.path.join(self.workdir, ANSWERS_FILE)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(payload)
+        rebuild = (f"__import__('spmcourse.grading.answers', fromlist=['rebuild_file']).rebuild_file({path!r}, "
+                   "globals())")
+        if source.lstrip().startswith("%%"):  # a cell magic must be the first line: the answers get a cell of their own
+            injected = self._run(rebuild, SETUP_TIMEOUT)
+            return injected if _error_of(injected) else self._run(source, None)
+        return self._run(f"{rebuild}\n{source}", SETUP_TIMEOUT)
 
     def _reset_and_set_up(self, setup: list) -> None:
         """Forget every name of the notebook before, then run the set-up cells; SetupCellFailed if one fails."""
@@ -310,8 +342,18 @@ def _discard_clean_kernel() -> None:
         _clean = None
 
 
-# Forgets every name of the notebook graded before (no gc.collect: a full collection costs more than it frees).
-_RESET = "get_ipython().reset(new_session=False)"
+# Forgets every name of the notebook graded before. IPython's reset ends with a full gc.collect(), which costs
+# more than the rest of the reset and frees nothing the kernel's next automatic collection would not: skip it.
+_RESET = """\
+def _spm_reset(shell=get_ipython()):
+    import gc
+    collect, gc.collect = gc.collect, lambda generation=2: 0
+    try:
+        shell.reset(new_session=False)
+    finally:
+        gc.collect = collect
+_spm_reset()
+"""
 
 
 def _execute_base():
@@ -360,12 +402,10 @@ class IsolatedExecute(_execute_base()):
         return self._run_test(cell, index)
 
     def _run_test(self, cell, index):
-        import nbformat
-
         names = answer_names(cell.source, self._given)
-        payload = json.dumps({n: {"missing": True} for n in names})
+        payload = None  # the test reads no answers
         if names:
-            probe = nbformat.v4.new_code_cell(
+            probe = code_cell(
                 f"__import__('spmcourse.grading.answers', fromlist=['capture']).capture({names!r}, globals())")
             limit = self.timeout
             self.timeout = max(limit or 0, PROBE_TIMEOUT)  # reading big answers on a busy machine takes time
@@ -391,17 +431,12 @@ class IsolatedExecute(_execute_base()):
         return cell, self.resources
 
 
-    def _test_in_clean_kernel(self, payload: str, source: str) -> list:
-        """Run one test cell in the clean kernel on the answers ``payload``; return its outputs."""
+    def _test_in_clean_kernel(self, payload: str | None, source: str) -> list:
+        """Run one test cell in the clean kernel on the answers ``payload`` (None: none); return its outputs."""
         if not self._tests_ready:
             self._clean = self._prepare_clean(self.nb)
             self._tests_ready = True
-        injected = self._clean.run(
-            f"__import__('spmcourse.grading.answers', fromlist=['rebuild']).rebuild({payload!r}, globals())",
-            timeout=SETUP_TIMEOUT)
-        if _error_of(injected):
-            return [o for o in injected.outputs if o.get("output_type") == "error"]
-        return self._clean.run(source).outputs
+        return self._clean.test(source, payload).outputs
 
 
 def _payload_of(probe, names: list[str]) -> str:

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from kano_rules import category_by_rules as _by_rules
 from spmcourse import casedata, pricing
 from spmcourse.casedata import DATASETS, card, customer_base, generate, load, pipeline, survey, usage
 
@@ -51,6 +52,19 @@ def test_every_dataset_loads_from_another_working_directory(tmp_path, monkeypatc
         raw = load(name, parse_dates=False)
         for column in casedata._DATE_COLUMNS.get(name, ()):
             assert not pd.api.types.is_datetime64_any_dtype(raw[column]), (name, column)
+
+
+def test_loading_again_gives_an_equal_frame_of_its_own():
+    """load() keeps what it read; a frame it handed out can be changed without changing the next load."""
+    casedata._loaded.clear()
+    loads = [load("customers") for _ in range(3)]  # the first reads the file, the others come from what it kept
+    original_segment = loads[0].loc[0, "segment"]
+    for frame in loads[:2]:
+        frame.loc[0, "segment"] = "changed"
+        frame["extra"] = 1
+    assert "extra" not in loads[2].columns and loads[2].loc[0, "segment"] == original_segment
+    casedata._loaded.clear()
+    pd.testing.assert_frame_equal(loads[2], load("customers"))  # the kept frame is what a fresh read gives
 
 
 def test_total_size_is_below_five_megabytes():
@@ -306,21 +320,12 @@ def test_van_westendorp_curves_cross_at_a_real_share(frames, segment):
     assert grid[first - 1] <= opp["OPP"] <= grid[first]
     assert opp["PMC"] < opp["OPP"] < opp["PME"] and opp["PMC"] < opp["IPP"] < opp["PME"]
 
-def _kano_category(functional: str, dysfunctional: str) -> str:
-    if functional == dysfunctional and functional in ("like", "dislike"):
-        return "Q"
-    if functional == "like":
-        return "O" if dysfunctional == "dislike" else "A"
-    if functional == "dislike" or dysfunctional == "like":
-        return "R"
-    return "M" if dysfunctional == "dislike" else "I"
-
 
 def test_kano_features_land_in_different_categories(frames):
     r = frames["survey_responses"]
 
     def mode(feature, rows=r):
-        categories = [_kano_category(f, d) for f, d in
+        categories = [_by_rules(f, d) for f, d in
                       zip(rows[f"kano_{feature}_functional"], rows[f"kano_{feature}_dysfunctional"])]
         return pd.Series(categories).mode()[0]
 

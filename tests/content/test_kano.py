@@ -10,18 +10,9 @@ import pytest
 from spmcourse import casedata, kano
 from spmcourse.casedata import survey
 
+from kano_rules import category_by_rules as _by_rules
+
 FEATURES = survey.KANO_FEATURES
-
-
-def _by_rules(functional: str, dysfunctional: str) -> str:
-    """The evaluation table written as rules (Kano et al. 1984), not as a lookup."""
-    if functional == dysfunctional and functional in ("like", "dislike"):
-        return "Q"
-    if functional == "like":
-        return "O" if dysfunctional == "dislike" else "A"
-    if functional == "dislike" or dysfunctional == "like":
-        return "R"
-    return "M" if dysfunctional == "dislike" else "I"
 
 
 def test_table_lookup_agrees_with_the_rules_for_all_25_pairs():

@@ -201,3 +201,32 @@ def test_no_name_of_a_previous_notebook_survives_into_the_next_ones_tests():
         assert kernel.run("print('_passed_q1' in globals())").outputs[0]["text"].strip() == "False"
     finally:
         kernel.shutdown()
+
+
+def test_a_test_cell_runs_in_one_request_on_its_answers_and_reports_answers_that_are_not_data():
+    """The answers reach the clean kernel through a file that the test's first line rebuilds; a test that starts
+    with a cell magic gets them in a cell of its own; an answer that is not data fails the test with its reason."""
+    import nbformat
+
+    from spmcourse.grading import isolation
+
+    kernel = isolation._CleanKernel(isolation.IsolatedExecute(timeout=60))
+    answers = json.dumps({"npv": {"value": encode(12.5)}, "unset": {"missing": True}})
+    try:
+        kernel.ready_for([nbformat.v4.new_code_cell("unset = 'left by the set-up'")])
+        before = kernel.count
+        ran = kernel.test("print(type(npv).__name__, npv * 2, 'unset' in globals())", answers)
+        assert kernel.count == before + 1  # one request to the kernel
+        assert ran.outputs[0]["text"].strip() == "float 25.0 False"
+        magic = kernel.test("%%capture shown\nprint(npv)", answers)
+        assert not isolation._error_of(magic)
+        assert kernel.run("print(shown.stdout.strip())").outputs[0]["text"].strip() == "12.5"
+        refused = kernel.test("print('the test ran')",
+                              json.dumps({"npv": {"error": "is a function, not data"}}))
+        assert isolation._error_of(refused).startswith("AnswerNotData: `npv` is a function, not data")
+        assert not any(o.get("name") == "stdout" for o in refused.outputs)
+        assert kernel.test("print('no answers')", None).outputs[0]["text"].strip() == "no answers"
+        kernel.ready_for([])  # the reset skips IPython's full collection, and puts gc.collect back after it
+        assert kernel.run("import gc; print(gc.collect.__name__)").outputs[0]["text"].strip() == "collect"
+    finally:
+        kernel.shutdown()
