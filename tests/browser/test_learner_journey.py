@@ -166,6 +166,10 @@ def test_lesson_runs_and_its_explorer_responds(lab, page):
     assert explorer.locator("[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
     if SCREENSHOTS:
         explorer.scroll_into_view_if_needed()
+        page.wait_for_function(  # the redrawn plot is decoded and painted, not an empty frame
+            """(cell) => { const img = cell.querySelector('.jp-OutputArea-output img');
+                           return img && img.complete && img.naturalWidth > 0 && img.offsetHeight > 0; }""",
+            arg=explorer.element_handle())
         page.wait_for_timeout(800)
         doc_screenshot(page, "lesson-explorer", clip=explorer.bounding_box())
 
