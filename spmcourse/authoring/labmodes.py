@@ -22,9 +22,10 @@ Both modes load the course's own small JupyterLab plugin (``spmcourse/authoring/
 federated extension written by hand, found through ``--LabApp.extra_labextensions_path``):
 
 - a course page (a notebook flagged ``"spm": {"course_page": true}`` in its metadata: the welcome and progress
-  pages) behaves as a page, not a document: without code (the welcome page) it opens without a kernel; with code
-  (the progress page) it runs itself when it opens; it never shows as modified, so closing it asks nothing, and
-  it is never saved, so its outputs never reach the course's files (``git status`` stays clean);
+  pages) without code (the welcome page) opens without a kernel; in the learner's lab a course page behaves as a
+  page, not a document: with code (the progress page) it runs itself when it opens; it never shows as modified,
+  so closing it asks nothing, and it is never saved, so its outputs never reach the course's files (``git
+  status`` stays clean). In the instructor's lab course pages stay documents to edit and save;
 - nbgrader's Validate button shows only on assignments (notebooks with nbgrader cells): on a lesson or a course
   page it could only fail;
 - no other notebook shows as modified when it opens (the kernel's language information written into its
@@ -89,16 +90,19 @@ def _has_code(path: Path) -> bool:
     return any(c.get("cell_type") == "code" for c in cells if isinstance(c, dict))
 
 
-def install_extension(folder: Path, root: Path = COURSE_ROOT) -> Path:
-    """Copy the course's JupyterLab plugin into ``folder``/spm-course with the course pages filled in."""
+def install_extension(folder: Path, root: Path = COURSE_ROOT, mode: str = LEARNER) -> Path:
+    """Copy the course's JupyterLab plugin into ``folder``/spm-course with the course pages filled in. In the
+    instructor's lab the course pages are documents to edit: they neither run on open nor refuse to be saved."""
     source = resources.files("spmcourse.authoring").joinpath("labextension")
     pages = course_pages(root)
-    pages = {"pages": pages, "without_code": [p for p in pages if not _has_code(Path(root) / p)]}
+    pages = {"pages": pages, "without_code": [p for p in pages if not _has_code(Path(root) / p)],
+             "editable": mode == INSTRUCTOR}
     target = folder / "spm-course"
     (target / "static").mkdir(parents=True, exist_ok=True)
     (target / "package.json").write_text(source.joinpath("package.json").read_text())
     script = source.joinpath("remoteEntry.js").read_text()
-    script = script.replace('/*PAGES*/{"pages": [], "without_code": []}/*END*/', json.dumps(pages))
+    script = script.replace('/*PAGES*/{"pages": [], "without_code": [], "editable": false}/*END*/',
+                            json.dumps(pages))
     (target / "static" / "remoteEntry.js").write_text(script)
     return folder
 
@@ -123,7 +127,7 @@ def prepare(mode: str, root: Path = COURSE_ROOT) -> list[str]:
     (settings / "overrides.json").write_text(json.dumps(settings_overrides(), indent=2) + "\n")
     disabled = list(INSTRUCTOR_PLUGINS) if mode == LEARNER else []
     (settings / "page_config.json").write_text(json.dumps({"disabledExtensions": disabled}, indent=2) + "\n")
-    extensions = install_extension(mode_dir(mode, root).parent / "labextensions", root)
+    extensions = install_extension(mode_dir(mode, root) / "labextensions", root, mode)
     args = [f"--LabApp.app_settings_dir={settings}", f"--LabApp.workspaces_dir={workspaces}",
             f"--LabApp.extra_labextensions_path={extensions}"]
     if mode == LEARNER:

@@ -4,7 +4,7 @@ or Course List, nothing saying "No courses found"), Validate loaded but shown on
 workspace is the course's own; the progress page runs itself when it opens, and neither running it, nor saving,
 nor closing it changes its file or asks anything; a lesson has no Validate button and its kernel stops when its
 tab is closed. `make instructor`: the
-Nbgrader menu, Create Assignment and the formgrader are there."""
+Nbgrader menu, Create Assignment and the formgrader are there, and the course pages can be edited and saved."""
 from __future__ import annotations
 
 import urllib.error
@@ -109,6 +109,12 @@ def instructor_lab(course_copy, tmp_path_factory):
 def test_instructor_lab_has_the_formgrader_and_create_assignment(instructor_lab, page):
     instructor_lab.open(page)
     wait_open(page, "welcome.ipynb")
+    welcome = instructor_lab.course.root / "notebooks" / "welcome.ipynb"
+    before = welcome.stat().st_mtime_ns
+    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")  # the author's course pages save
+    page.wait_for_function("() => !document.querySelector('.jp-Dialog')")
+    page.wait_for_timeout(1500)
+    assert welcome.stat().st_mtime_ns > before, "the instructor could not save the welcome page"
     page.locator("#jp-menu-panel .lm-MenuBar-itemLabel", has_text="Nbgrader").wait_for()
     assert {"nbgrader:open-formgrader", "nbgrader:open-create-assignment"} <= commands(page)
     page.evaluate("() => window.jupyterapp.commands.execute('nbgrader:open-create-assignment')")

@@ -1,9 +1,10 @@
 // The course's own JupyterLab plugin, written by hand as a federated extension (no build step): JupyterLab loads
 // this file, calls init() and get("./extension"), and activates the plugin it returns. spmcourse/labmodes.py
-// copies it into the lab's state folder with PAGES filled in (course pages and which of them have no code).
+// copies it into the lab's state folder with PAGES filled in (course pages, which of them have no code, and whether
+// they are editable: in the instructor's lab they are documents, not pages).
 var _JUPYTERLAB;
 (function () {
-  var PAGES = /*PAGES*/{"pages": [], "without_code": []}/*END*/;
+  var PAGES = /*PAGES*/{"pages": [], "without_code": [], "editable": false}/*END*/;
 
   // No notebook (course page, lesson, assignment) shows as modified just because it opened: the kernel's language
   // information, written into the notebook's metadata when the kernel connects, is then the only change.
@@ -66,7 +67,7 @@ var _JUPYTERLAB;
     var model = panel.context.model;
     panel.context.ready.then(function () {
       if (!isAssignment(model)) hideValidate(panel);
-      if (isCoursePage(panel)) return behaveAsPage(panel);
+      if (isCoursePage(panel) && !PAGES.editable) return behaveAsPage(panel);
       var opened = text(model);
       model.metadataChanged.connect(function (sender, change) {
         if (change.key !== "language_info" && change.key !== "kernelspec") return;
