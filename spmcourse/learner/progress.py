@@ -11,12 +11,13 @@ buttons (it returns the container; the notebook displays it).
 from __future__ import annotations
 
 import html
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
 from spmcourse import COURSE_ROOT
 from spmcourse.authoring import curriculum
-from spmcourse.learner import review, selfgrade, workspace
+from spmcourse.learner import exam, review, selfgrade, workspace
 from spmcourse.learner.selfgrade import Attempt
 
 COMING, NOT_STARTED, IN_PROGRESS, GRADED, FAILED = "coming", "not started", "in progress", "graded", "grading failed"
@@ -63,7 +64,8 @@ def _next_step(p: ModuleProgress, lesson: Path, root: Path) -> str:
     if p.status == COMING:
         return "coming in a later update"
     if p.status == NOT_STARTED:
-        return f"read the lesson {lesson.as_posix()}, then Start the exercises (make start A={a})"
+        # whether the lesson was read is not known: the step stays true before and after
+        return f"once you have worked through the lesson {lesson.as_posix()}, Start the exercises (make start A={a})"
     if p.update_available:
         return f"a new version was released: get it beside yours with make start A=\"{a} --update\""
     if p.status == FAILED:
@@ -76,6 +78,9 @@ def _next_step(p: ModuleProgress, lesson: Path, root: Path) -> str:
                if p.written_points else "")
     if p.written_open:
         written = "; answer the written questions, then Grade again to see their mark schemes"
+    if not p.full_marks and a == exam.ASSIGNMENT:  # a paper is not fixed and regraded: its review says what to revisit
+        review_md = workspace.display_path(exam.review_path(root), root)
+        return f"read your exam review {review_md}: the weakest parts first, with the lessons to revisit"
     if not p.full_marks:
         return f"read the feedback in {feedback}/, fix what lost points, Grade again{written}"
     return f"all auto-graded points: on to the next module{written}"
@@ -155,6 +160,12 @@ def _score_label(p: ModuleProgress) -> str:
     return label
 
 
+def _short(title: str, width: int = 40) -> str:
+    """A chart label: the title whole, or cut at a word with an ellipsis (never mid-word)."""
+    short = textwrap.shorten(title, width, placeholder="…")
+    return short if short == title else short[:-1].rstrip(",;:") + "…"
+
+
 def plot_scores(rows: list[ModuleProgress], ax=None):
     """One row per started module: the best share of the auto-graded points as a bar, the latest as a marker,
     and the scores written beside it (a first 0/7 is a labelled row, not an invisible bar); returns the axis."""
@@ -175,7 +186,7 @@ def plot_scores(rows: list[ModuleProgress], ax=None):
     for i, p in enumerate(shown):
         ax.text(min(best[i], 100) + 2, i, _score_label(p), va="center", fontsize=9)
     ax.axvline(100, color=PALETTE["neutral"], linestyle="--", linewidth=1)
-    ax.set_yticks(y, [f"{p.number} {p.title[:28]}" for p in shown])
+    ax.set_yticks(y, [f"{p.number} {_short(p.title)}" for p in shown])
     ax.set_ylim(max(len(shown), 3) - 0.5, -0.5)  # first module on top; rows keep their height with one module
     ax.set_xlim(0, 160)  # room for the labels right of a full bar
     ax.set_xticks([0, 25, 50, 75, 100])
@@ -200,28 +211,46 @@ def _status_html(p: ModuleProgress) -> str:
     return f"<span style='color:{colour};font-weight:bold'>{html.escape(p.status_text)}</span>{extra}"
 
 
-def build_progress_view(root: Path = COURSE_ROOT, *, link_prefix: str = "../"):
-    """Per-module rows with Start and Grade buttons, an output area and a score plot; returns the container.
+def _open_link(paths: list[str], link_prefix: str, key: str) -> str:
+    """The Open button: a link that opens the learner's copy in JupyterLab (the course's JupyterLab plugin opens
+    the ``data-spm-open`` paths in a tab; the ``href`` is the fallback without it)."""
+    first = html.escape(link_prefix + paths[0], quote=True)
+    return (f"<a class='spm-open spm-open-{key} jupyter-button widget-button' "
+            f"data-spm-open='{html.escape(';'.join(paths), quote=True)}' href='{first}' "
+            f"title='open your copy of {html.escape(key)}'>Open</a>")
 
-    ``link_prefix`` is the path from the notebook showing the view to the course folder (for feedback links).
-    Button handlers call :func:`spmcourse.learner.workspace.start` and :func:`spmcourse.learner.selfgrade.grade`; their report
-    appears in the output area as markdown, with links that open in JupyterLab.
+
+#: The view's own rules: a row's report spans the whole row (ipywidgets' ``grid_column`` layout does not reach the
+#: grid item); the Open link looks like the buttons beside it.
+_STYLE = """<style>
+.spm-row-output { grid-column: 1 / -1; }
+a.spm-open { display: inline-block; box-sizing: border-box; width: 68px; margin: 0; padding: 0;
+             text-align: center; text-decoration: none; color: inherit; }
+</style>"""
+
+
+def build_progress_view(root: Path = COURSE_ROOT, *, link_prefix: str = "../"):
+    """Per-module rows with Start (or Open) and Grade buttons, and the score plot; returns the container.
+
+    ``link_prefix`` is the path from the notebook showing the view to the course folder (for links).
+    Button handlers call :func:`spmcourse.learner.workspace.start` and :func:`spmcourse.learner.selfgrade.grade`;
+    their report appears right under the module's row, as markdown, with links that open in JupyterLab.
     """
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
     from IPython.display import Markdown, display
 
     root = Path(root)
-    # the output area shows only once a button put something in it: no empty box on a fresh page
-    out = widgets.Output(layout=widgets.Layout(border="1px solid #d5e3ee", padding="4px 8px", display="none"))
     plot_out = widgets.Output()
     summary = widgets.HTML()
     grid = widgets.GridBox(layout=widgets.Layout(
         grid_template_columns="minmax(0, 1fr) 110px 52px 52px 148px", grid_gap="6px 10px", align_items="center"))
     review_out = widgets.Output()  # where to review: markdown, so that its links open the lessons in JupyterLab
     review_out.add_class("spm-review")
-    container = widgets.VBox([summary, review_out, grid, out, plot_out])
+    container = widgets.VBox([summary, review_out, grid, plot_out])
     container.buttons = {}
+    container.row_outputs = {}  # one per module, kept across refreshes: a button's report stays under its row
+    container.opens = {}  # the Open links of started modules
     container.last_report = ""
 
     def link(path: str, text: str) -> str:
@@ -231,27 +260,40 @@ def build_progress_view(root: Path = COURSE_ROOT, *, link_prefix: str = "../"):
         container.last_report = text
         display(Markdown(text))
 
+    def row_output(assignment: str):
+        if assignment not in container.row_outputs:
+            # spans the whole row; shows only once a button put something in it: no empty box on a fresh page
+            out = widgets.Output(layout=widgets.Layout(border="1px solid #d5e3ee", padding="4px 8px", display="none"))
+            out.add_class(f"spm-row-output-{assignment}")
+            out.add_class("spm-row-output")
+            container.row_outputs[assignment] = out
+        return container.row_outputs[assignment]
+
     def run(action, assignment: str, button) -> None:
         for b in container.buttons.values():
             b.disabled = True
+        out = row_output(assignment)
         out.clear_output()
         out.layout.display = None
         with out:
             try:
-                action(assignment)
+                action(assignment, out)
             except Exception as err:  # noqa: BLE001 (any failure is shown to the learner, not swallowed)
                 show_report(f"**Could not {button.description.lower()} {assignment}:** {html.escape(str(err))}")
         refresh()
 
-    def do_start(assignment: str) -> None:
+    def copies(assignment: str) -> list[str]:
+        folder = workspace.display_path(workspace.assignment_dir(assignment, root), root)
+        return [f"{folder}/{r}" for r in workspace.notebook_names(assignment, root)]
+
+    def do_start(assignment: str, out) -> None:
         result = workspace.start(assignment, root, update=workspace.update_available(assignment, root))
         lines = [f"- {line.strip()}" for line in result.lines(root) if not line.startswith("Open ")]
-        folder = workspace.display_path(result.folder, root)
-        opens = ", ".join(link(f"{folder}/{r}", f"{folder}/{r}") for r in workspace.notebook_names(assignment, root))
+        opens = ", ".join(link(c, c) for c in copies(assignment))
         show_report("\n".join(lines) + f"\n\n**Open {opens}**, answer the questions, press **Validate** in its "
                     "toolbar, then come back here and press **Grade**.")
 
-    def do_grade(assignment: str) -> None:
+    def do_grade(assignment: str, out) -> None:
         def show(attempt) -> None:  # the score as soon as it is known; again with the feedback link once written
             out.clear_output()
             show_report(selfgrade.report(attempt, root, link=link, schemes=False))
@@ -262,7 +304,9 @@ def build_progress_view(root: Path = COURSE_ROOT, *, link_prefix: str = "../"):
         rows = module_progress(root)
         header = ["module and next step", "state", "latest", "best", ""]
         children = [widgets.HTML(f"<b>{h}</b>") for h in header]
+        children[0].value = _STYLE + children[0].value
         container.buttons.clear()
+        container.opens.clear()
         for p in rows:
             if p.status == COMING:
                 continue
@@ -271,21 +315,24 @@ def build_progress_view(root: Path = COURSE_ROOT, *, link_prefix: str = "../"):
             grade = widgets.Button(description="Grade", layout=widgets.Layout(width="68px"),
                                    button_style="primary", tooltip=f"grade your copy of {p.key}",
                                    disabled=p.status == NOT_STARTED)
-            if p.status != NOT_STARTED and not p.update_available:
-                start.description, start.tooltip = "Open", f"show where your copy of {p.key} is"
-            elif p.update_available:
+            if p.update_available:
                 start.description, start.tooltip = "Update", "put the new version beside your copy"
             start.on_click(lambda b, a=p.key: run(do_start, a, b))
             grade.on_click(lambda b, a=p.key: run(do_grade, a, b))
             start.add_class(f"spm-start-{p.key}")
             grade.add_class(f"spm-grade-{p.key}")
-            container.buttons[f"start:{p.key}"] = start
+            first = start
+            if p.status != NOT_STARTED and not p.update_available and copies(p.key):
+                first = container.opens[p.key] = widgets.HTML(_open_link(copies(p.key), link_prefix, p.key),
+                                                              layout=widgets.Layout(width="72px"))
+            else:
+                container.buttons[f"start:{p.key}"] = start
             container.buttons[f"grade:{p.key}"] = grade
             module = (f"<b>{p.number} · {html.escape(p.title)}</b><br>"
                       f"<small style='line-height:1.3'>{html.escape(p.next_step)}</small>")
             children += [widgets.HTML(module, layout=widgets.Layout(overflow="hidden")),
                          widgets.HTML(_status_html(p)), widgets.HTML(p.latest_text), widgets.HTML(p.best_text),
-                         widgets.HBox([start, grade])]
+                         widgets.HBox([first, grade]), row_output(p.key)]
         grid.children = children
         coming = [p for p in rows if p.status == COMING]
         nxt = recommended(rows)
@@ -302,13 +349,16 @@ def build_progress_view(root: Path = COURSE_ROOT, *, link_prefix: str = "../"):
         for notice in workspace.take_notices():  # damaged state files set aside while reading
             summary.value += f"<br><small style='color:#b03a2e'>{html.escape(notice)}</small>"
         plot_out.clear_output(wait=True)
-        with plot_out:
-            started = sum(p.status in (IN_PROGRESS, GRADED, FAILED) for p in rows)
-            fig, ax = plt.subplots(figsize=(7.5, 1.3 + 0.4 * max(started, 3)))
-            plot_scores(rows, ax)
-            fig.tight_layout()
-            display(fig)
-            plt.close(fig)
+        graded = [p for p in rows if p.attempts]
+        plot_out.layout.display = None if graded else "none"  # no empty chart before the first grading
+        if graded:
+            with plot_out:
+                started = sum(p.status in (IN_PROGRESS, GRADED, FAILED) for p in rows)
+                fig, ax = plt.subplots(figsize=(7.5, 1.3 + 0.4 * max(started, 3)))
+                plot_scores(rows, ax)
+                fig.tight_layout()
+                display(fig)
+                plt.close(fig)
 
     container.refresh = refresh
     refresh()

@@ -1,5 +1,6 @@
 """The practice exam in a real JupyterLab and browser: started and graded from the progress page; the report links
-the review with the score per chapter and sub-area, and the progress page then says where to review."""
+the review with the score per chapter and sub-area, and the progress page then says where to review; the exam's
+row points to its review, not to grading the same paper again."""
 from __future__ import annotations
 
 import re
@@ -10,16 +11,14 @@ from coursekit import answer
 from spmcourse.learner import exam
 from spmcourse.authoring.notebooks import read
 
-from .test_learner_journey import ACTIVE, run_all, wait_kernel_idle
+from .test_learner_journey import ACTIVE, wait_progress_view
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 def test_the_exam_graded_with_the_chapter_breakdown(lab, page):
     root, a = lab.course.root, exam.ASSIGNMENT
-    lab.open(page, "notebooks/progress.ipynb")
-    wait_kernel_idle(page, "progress.ipynb")
-    run_all(page)
+    view = wait_progress_view(lab, page)
     page.locator(f".spm-start-{a}").click()
     page.get_by_role("link", name=f"work/{a}/{exam.NOTEBOOK}").wait_for()
     # the answers (the master's letters; questions 1-4 answered with a wrong letter), written as a learner saves them
@@ -36,6 +35,10 @@ def test_the_exam_graded_with_the_chapter_breakdown(lab, page):
     summary = page.get_by_text(re.compile(r"points on the auto-graded questions"))
     summary.wait_for(timeout=240_000)
     assert "36 of 40 points" in summary.inner_text(), summary.inner_text()
+    row = view.locator(".widget-gridbox > .widget-html", has_text=re.compile(r"· Practice exam")).first
+    row.get_by_text("review.md").wait_for()  # the row is refreshed once the grading is recorded
+    step = row.inner_text()
+    assert f"work/feedback/{a}/review.md" in step and "Grade again" not in step, step
     where = page.locator(f"{ACTIVE} .spm-review", has_text="Where to review")
     where.wait_for()
     href = where.locator("a").first.get_attribute("href")

@@ -40,6 +40,15 @@ def wait_open(page, name: str, timeout=60_000):
            }""", arg=name, timeout=timeout)
 
 
+def wait_progress_view(lab, page):
+    """Open the progress page and wait until it ran by itself (it needs no Run All); return its view."""
+    lab.open(page, "notebooks/progress.ipynb")
+    wait_kernel_idle(page, "progress.ipynb")
+    view = page.locator(f"{ACTIVE} .widget-vbox").first
+    view.locator(".widget-gridbox").wait_for(timeout=60_000)
+    return view
+
+
 def sessions(lab) -> list[str]:
     """The notebooks that have a kernel on the server now."""
     import json
@@ -157,21 +166,32 @@ def test_lesson_runs_and_its_explorer_responds(lab, page):
     assert explorer.locator("[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
     if SCREENSHOTS:
         explorer.scroll_into_view_if_needed()
+        page.wait_for_function(  # the redrawn plot is decoded and painted, not an empty frame
+            """(cell) => { const img = cell.querySelector('.jp-OutputArea-output img');
+                           return img && img.complete && img.naturalWidth > 0 && img.offsetHeight > 0; }""",
+            arg=explorer.element_handle())
         page.wait_for_timeout(800)
         doc_screenshot(page, "lesson-explorer", clip=explorer.bounding_box())
+
+
+def _just_below(page, button: str, output) -> bool:
+    """Is ``output`` the next thing under the row of ``button`` (within 60 px, nothing in between)?"""
+    below = page.locator(button).bounding_box()
+    box = output.bounding_box()
+    return bool(box and below) and 0 <= box["y"] - (below["y"] + below["height"]) < 60
 
 
 def test_start_validate_and_grade_from_jupyterlab(lab, page):
     course, a = lab.course, lab.course.assignment
     work_copy = course.root / "work" / a / course.notebook
 
-    # 1. The progress page: Start.
-    lab.open(page, "notebooks/progress.ipynb")
-    wait_kernel_idle(page, "progress.ipynb")
-    run_all(page)
+    # 1. The progress page (it runs by itself): Start; the report and the link appear right under the row.
+    wait_progress_view(lab, page)
     page.locator(f".spm-start-{a}").click()
-    link = page.get_by_role("link", name=f"work/{a}/{course.notebook}")
+    row = page.locator(f"{ACTIVE} .spm-row-output-{a}")
+    link = row.get_by_role("link", name=f"work/{a}/{course.notebook}")
     link.wait_for()
+    assert _just_below(page, f"{ACTIVE} .spm-grade-{a}", row), "Start's report is not under its row"
     assert work_copy.exists(), "Start did not copy the assignment into work/"
 
     # 2. Open the copy, answer, save.
@@ -208,8 +228,10 @@ def test_start_validate_and_grade_from_jupyterlab(lab, page):
     page.locator(".lm-TabBar-tab", has_text="progress.ipynb").click()
     start = time.perf_counter()
     page.locator(f".spm-grade-{a}").click()
-    summary = page.get_by_text(re.compile(r"points on the auto-graded questions"))
+    row = page.locator(f"{ACTIVE} .spm-row-output-{a}")  # the score and the feedback link where the learner clicked
+    summary = row.get_by_text(re.compile(r"points on the auto-graded questions"))
     summary.wait_for(timeout=120_000)
+    assert _just_below(page, f"{ACTIVE} .spm-grade-{a}", row), "Grade's report is not under its row"
     lab.timings["grade from the progress page (s)"] = round(time.perf_counter() - start, 1)
     got, top = re.search(r"([\d.]+) of ([\d.]+) points", summary.inner_text()).groups()
     assert float(got) == float(top) > 0, summary.inner_text()
@@ -221,7 +243,7 @@ def test_start_validate_and_grade_from_jupyterlab(lab, page):
         page.wait_for_timeout(800)
         doc_screenshot(page, "progress-graded")
         page.set_viewport_size({"width": 1200, "height": 760})
-    page.locator(f"{ACTIVE} a", has_text=re.compile(r"work/feedback/.*\.html")).first.click()
+    row.locator("a", has_text=re.compile(r"work/feedback/.*\.html")).first.click()
     frame = page.frame_locator(".jp-HTMLViewer iframe").first
     frame.get_by_text(re.compile(r"Score", re.I)).first.wait_for(timeout=30_000)
     doc_screenshot(page, "feedback")

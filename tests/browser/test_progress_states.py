@@ -1,5 +1,6 @@
 """The progress page in a real browser names each state plainly: not started, in progress, graded with its score
-(a first 0/7 included), grading failed; no empty box on the page; the chart is there from the first grading."""
+(a first 0/7 included), grading failed; no empty box on the page; the chart is there from the first grading, and
+not before; a started module's Open opens the learner's copy in JupyterLab."""
 from __future__ import annotations
 
 import pytest
@@ -8,7 +9,7 @@ from spmcourse.authoring import curriculum
 from spmcourse.learner import selfgrade, workspace
 from spmcourse.learner.selfgrade import Attempt
 
-from .test_learner_journey import ACTIVE, run_all, wait_kernel_idle
+from .test_learner_journey import ACTIVE, wait_kernel_idle, wait_progress_view
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -27,12 +28,8 @@ def test_progress_page_names_each_state(lab, page):
     selfgrade.record(_attempt(graded, "graded", 0.0), root)
     selfgrade.record(_attempt(failed, "failed", None, "your notebook is damaged"), root)
 
-    lab.open(page, "notebooks/progress.ipynb")
-    wait_kernel_idle(page, "progress.ipynb")
-    run_all(page)
-    view = page.locator(f"{ACTIVE} .widget-vbox").first
-    view.locator(".widget-gridbox").wait_for()
-    cells = view.locator(".widget-gridbox > *").all_inner_texts()
+    view = wait_progress_view(lab, page)
+    cells = view.locator(".widget-gridbox > *:not(.spm-row-output)").all_inner_texts()
     rows = {cells[i].split(" · ")[0].strip(): cells[i + 1].strip() for i in range(5, len(cells), 5)}
     number = {m.key: m.number for m in curriculum.available_modules()}
     assert rows[number[not_started]] == "not started", rows
@@ -46,3 +43,24 @@ def test_progress_page_names_each_state(lab, page):
         el.offsetHeight > 0 && !el.innerText.trim() && !el.querySelector('img')).map(el => el.className)""",
         view.element_handle())
     assert empty == [], f"empty elements on the progress page: {empty}"
+
+    copy = workspace.notebook_names(in_progress, root)[0]
+    page.locator(f"{ACTIVE} .spm-open-{in_progress}").click()
+    wait_kernel_idle(page, copy)  # Open opened the learner's copy in a tab of its own
+    path = page.evaluate("() => window.jupyterapp.shell.currentWidget.context.path")
+    assert path == f"work/{in_progress}/{copy}", path
+
+
+def test_no_chart_before_the_first_grading(lab, page):
+    history = lab.course.root / "work" / ".course" / "grades.json"
+    aside = history.with_name("grades.json.aside")
+    if history.exists():  # earlier tests of the session graded: this learner has not, yet
+        history.rename(aside)
+    try:
+        view = wait_progress_view(lab, page)
+        view.locator(".widget-gridbox .widget-button").first.wait_for()
+        page.wait_for_timeout(1000)
+        assert view.locator(".widget-output img").count() == 0, "a chart before the first grading"
+    finally:
+        if aside.exists():
+            aside.rename(history)

@@ -111,18 +111,29 @@ def test_cli_progress(course, capsys, monkeypatch):
 def test_view_start_and_grade_buttons(course):
     """The ipywidgets view, driven the way a click drives it: real start, real grading."""
     view = progress.build_progress_view(course)
-    assert view.children[3].layout.display == "none"  # no empty output box before a button is pressed
+    row_out = view.row_outputs[ASSIGNMENT]
+    assert row_out.layout.display == "none"  # no empty output box before a button is pressed
+    assert view.children[3].layout.display == "none"  # no empty chart before the first grading
     start, grade = view.buttons[f"start:{ASSIGNMENT}"], view.buttons[f"grade:{ASSIGNMENT}"]
     assert start.description == "Start" and grade.disabled
     start.click()
     copy = course / "work" / ASSIGNMENT / NOTEBOOK
     assert copy.exists() and f"(../work/{ASSIGNMENT}/{NOTEBOOK})" in view.last_report
+    grid = view.children[2].children
+    # the report is right under the module's row (the output spans the row), not below all the rows
+    at = next(i for i, c in enumerate(grid) if c is row_out)
+    assert row_out.layout.display is None and any(b is view.buttons[f"grade:{ASSIGNMENT}"]
+                                                  for b in grid[at - 1].children)
     grade = view.buttons[f"grade:{ASSIGNMENT}"]
-    assert not grade.disabled and view.buttons[f"start:{ASSIGNMENT}"].description == "Open"
+    assert not grade.disabled and f"start:{ASSIGNMENT}" not in view.buttons
+    # Open: a link that opens the learner's copy in JupyterLab (the course's plugin opens data-spm-open paths)
+    assert f"data-spm-open='work/{ASSIGNMENT}/{NOTEBOOK}'" in view.opens[ASSIGNMENT].value
+    assert f"href='../work/{ASSIGNMENT}/{NOTEBOOK}'" in view.opens[ASSIGNMENT].value
 
     answer(copy, {"q1_total": RIGHT["q1_total"], "q2_double": WRONG["q2_double"]})
     grade.click()
     assert "2 of 5 points" in view.last_report, view.last_report
+    assert view.children[3].layout.display is None  # the chart, from the first grading on
     assert f"(../work/feedback/{ASSIGNMENT}/{NOTEBOOK.replace('.ipynb', '.html')})" in view.last_report
     assert "not answered yet (2 points; its mark scheme is shown once you have answered it)" in view.last_report
     assert "mark schemes" not in view.last_report  # nothing to assess yet: the written question is unanswered
@@ -146,3 +157,27 @@ def test_view_says_when_a_damaged_state_file_was_set_aside(course):
     summary = view.children[0].value
     assert "work/.course/grades.json was damaged" in summary and "grades.json.damaged-" in summary, summary
     assert _row(course).status == progress.IN_PROGRESS  # and the page carries on with an empty history
+
+
+def test_the_practice_exam_points_to_its_review_not_to_grading_again(course):
+    from spmcourse.learner import exam
+
+    attempt = Attempt(exam.ASSIGNMENT, "graded", "", "2026-01-01T10:00:00+00:00", 3.0, 10.0, 3.0, 10.0, 0.0)
+    row = progress.ModuleProgress("12", exam.ASSIGNMENT, "Practice exam", progress.GRADED, 1, attempt, attempt)
+    step = progress._next_step(row, FIRST.lesson, course)
+    assert f"work/feedback/{exam.ASSIGNMENT}/review.md" in step and "Grade again" not in step, step
+
+
+def test_the_chart_labels_shorten_long_titles_at_a_word():
+    import matplotlib.pyplot as plt
+
+    attempt = Attempt(ASSIGNMENT, "graded", "", "2026-01-01T10:00:00+00:00", 1.0, 7.0, 1.0, 7.0, 0.0)
+    rows = [progress.ModuleProgress("00", ASSIGNMENT, "Orientation: how this course works", progress.GRADED, 1,
+                                    attempt, attempt),
+            progress.ModuleProgress("01", ASSIGNMENT, "Foundations: software as a business, the product manager's "
+                                    "role, the framework", progress.GRADED, 1, attempt, attempt)]
+    fig, ax = plt.subplots()
+    progress.plot_scores(rows, ax)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["00 Orientation: how this course works",
+                                                             "01 Foundations: software as a business…"]
+    plt.close(fig)
