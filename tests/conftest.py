@@ -144,9 +144,39 @@ def fingerprint_changes(before: dict, after: dict) -> list[str]:
                   for p in set(before) | set(after) if before.get(p) != after.get(p))
 
 
+# --- ... and the real home's course folders as it found them ---------------------------------------------------
+# Simulated students submit with nbgrader's exchange code, which keeps a copy of every submission in its cache
+# (by default the real home's ~/.local/share/jupyter/nbgrader_cache): a leak there shows up in the instructor's
+# Assignment List. nbgrader's and Jupyter's user configuration and nbgrader's default exchange are guarded too.
+# (The kernels' ~/.ipython history and Jupyter's runtime folder are not: the learner's own JupyterLab writes
+# there while the suite runs.)
+def home_folders() -> list[Path]:
+    """The real home's folders (and nbgrader's default exchange) that the suite must leave as they were."""
+    from jupyter_core.paths import jupyter_config_dir, jupyter_data_dir
+
+    home = Path.home()
+    folders = {home / ".local" / "share" / "jupyter" / "nbgrader_cache", Path(jupyter_data_dir()) / "nbgrader_cache",
+               home / ".jupyter", Path(jupyter_config_dir()), Path("/srv/nbgrader/exchange")}
+    return sorted(folders)
+
+
+def home_fingerprint() -> dict[str, tuple[int, int]]:
+    """path -> (size, content hash) for every file and folder (folders: (-1, 0)) of :func:`home_folders`."""
+    prints = {}
+    for top in home_folders():
+        if top.is_dir():
+            prints[str(top) + "/"] = (-1, 0)
+            for path, (size, digest) in checkout_fingerprint(top).items():
+                prints[str(top / path)] = (size, digest)
+            for folder, dirs, _ in os.walk(top):
+                prints.update({str(Path(folder) / d) + "/": (-1, 0) for d in dirs})
+    return prints
+
+
 def pytest_sessionstart(session):
     if not hasattr(session.config, "workerinput"):
         session.config._spm_checkout = checkout_fingerprint()
+        session.config._spm_home = home_fingerprint()
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -157,6 +187,10 @@ def pytest_sessionfinish(session, exitstatus):
     if changes:
         session.config._spm_changes = changes
         session.exitstatus = 1
+    home_changes = fingerprint_changes(session.config._spm_home, home_fingerprint())
+    if home_changes:
+        session.config._spm_home_changes = home_changes
+        session.exitstatus = 1
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
@@ -166,3 +200,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         for line in changes[:50]:
             terminalreporter.write_line(line)
         terminalreporter.write_line("Tests must work on copies (tmp_path) and never write into the checkout.")
+    changes = getattr(config, "_spm_home_changes", None)
+    if changes:
+        terminalreporter.section("the test suite changed the real home's course folders", red=True)
+        for line in changes[:50]:
+            terminalreporter.write_line(line)
+        if len(changes) > 50:
+            terminalreporter.write_line(f"... and {len(changes) - 50} more")
+        terminalreporter.write_line("Tests must give nbgrader and Jupyter temporary folders (a student's home in "
+                                    "tmp_path, Exchange.cache, JUPYTER_CONFIG_DIR) and never write into the real home.")

@@ -85,6 +85,9 @@ def _student_action(job: dict) -> dict:
     cfg.CourseDirectory.assignment_id = kit.ASSIGNMENT
     cfg.Exchange.root = job["exchange"]
     cfg.Exchange.assignment_dir = str(home)
+    # nbgrader keeps a copy of each submission in the student's cache, by default in the real home (where the
+    # instructor's Assignment List would show it): each simulated student has a cache in their own home
+    cfg.Exchange.cache = str(home / ".local" / "share" / "jupyter" / "nbgrader_cache")
     cfg.ExchangeSubmit.strict = True
     cd = CourseDirectory(config=cfg)
     auth = Authenticator(config=cfg)
