@@ -148,16 +148,13 @@ def fingerprint_changes(before: dict, after: dict) -> list[str]:
 # Simulated students submit with nbgrader's exchange code, which keeps a copy of every submission in its cache
 # (by default the real home's ~/.local/share/jupyter/nbgrader_cache): a leak there shows up in the instructor's
 # Assignment List. nbgrader's and Jupyter's user configuration and nbgrader's default exchange are guarded too.
-# (The kernels' ~/.ipython history and Jupyter's runtime folder are not: the learner's own JupyterLab writes
-# there while the suite runs.)
+# (The kernels' ~/.ipython history, Jupyter's trust database and runtime folder are not: the learner's own
+# JupyterLab writes there while the suite runs. The suite's own go to a temporary folder: pytest_configure.)
 def home_folders() -> list[Path]:
     """The real home's folders (and nbgrader's default exchange) that the suite must leave as they were."""
-    from jupyter_core.paths import jupyter_config_dir, jupyter_data_dir
-
     home = Path.home()
-    folders = {home / ".local" / "share" / "jupyter" / "nbgrader_cache", Path(jupyter_data_dir()) / "nbgrader_cache",
-               home / ".jupyter", Path(jupyter_config_dir()), Path("/srv/nbgrader/exchange")}
-    return sorted(folders)
+    return [home / ".local" / "share" / "jupyter" / "nbgrader_cache", home / ".jupyter",
+            Path("/srv/nbgrader/exchange")]
 
 
 def home_fingerprint() -> dict[str, tuple[int, int]]:
@@ -171,6 +168,27 @@ def home_fingerprint() -> dict[str, tuple[int, int]]:
             for folder, dirs, _ in os.walk(top):
                 prints.update({str(Path(folder) / d) + "/": (-1, 0) for d in dirs})
     return prints
+
+
+def pytest_configure(config):
+    """Jupyter's data folder and IPython's folder of the whole run are temporary (the xdist workers and every
+    process the tests start inherit them): servers sign notebooks into ``nbsignatures.db`` there, kernels write
+    their history there, and nbgrader's default exchange cache is there."""
+    if hasattr(config, "workerinput"):
+        return
+    import tempfile
+
+    config._spm_private = tempfile.mkdtemp(prefix="spm-test-home-")
+    os.environ["JUPYTER_DATA_DIR"] = os.path.join(config._spm_private, "jupyter")
+    os.environ["IPYTHONDIR"] = os.path.join(config._spm_private, "ipython")
+
+
+def pytest_unconfigure(config):
+    private = getattr(config, "_spm_private", None)
+    if private:
+        import shutil
+
+        shutil.rmtree(private, ignore_errors=True)
 
 
 def pytest_sessionstart(session):
