@@ -63,7 +63,8 @@ data: $(STAMP)  ## Regenerate the case-study CSVs from their seeded generator
 # --- Learner (self-study) ------------------------------------------------------------------------------------
 update: $(STAMP)  ## Bring the new version of the course; keeps your saved lessons (dated copies) and work/
 	$(BIN)/python -m spmcourse.cli update
-	@$(MAKE) --no-print-directory setup
+	@# set up again only if the new version changed the requirements (no "Nothing to be done" line otherwise)
+	@$(MAKE) --no-print-directory --question $(STAMP) || $(MAKE) --no-print-directory setup
 
 start: $(STAMP)  ## Copy assignment A into your workspace work/ (never overwrites your work)
 	$(BIN)/python -m spmcourse.cli start $(A)

@@ -144,9 +144,57 @@ def fingerprint_changes(before: dict, after: dict) -> list[str]:
                   for p in set(before) | set(after) if before.get(p) != after.get(p))
 
 
+# --- ... and the real home's course folders as it found them ---------------------------------------------------
+# Simulated students submit with nbgrader's exchange code, which keeps a copy of every submission in its cache
+# (by default the real home's ~/.local/share/jupyter/nbgrader_cache): a leak there shows up in the instructor's
+# Assignment List. nbgrader's and Jupyter's user configuration and nbgrader's default exchange are guarded too.
+# (The kernels' ~/.ipython history, Jupyter's trust database and runtime folder are not: the learner's own
+# JupyterLab writes there while the suite runs. The suite's own go to a temporary folder: pytest_configure.)
+def home_folders() -> list[Path]:
+    """The real home's folders (and nbgrader's default exchange) that the suite must leave as they were."""
+    home = Path.home()
+    return [home / ".local" / "share" / "jupyter" / "nbgrader_cache", home / ".jupyter",
+            Path("/srv/nbgrader/exchange")]
+
+
+def home_fingerprint() -> dict[str, tuple[int, int]]:
+    """path -> (size, content hash) for every file and folder (folders: (-1, 0)) of :func:`home_folders`."""
+    prints = {}
+    for top in home_folders():
+        if top.is_dir():
+            prints[str(top) + "/"] = (-1, 0)
+            for path, (size, digest) in checkout_fingerprint(top).items():
+                prints[str(top / path)] = (size, digest)
+            for folder, dirs, _ in os.walk(top):
+                prints.update({str(Path(folder) / d) + "/": (-1, 0) for d in dirs})
+    return prints
+
+
+def pytest_configure(config):
+    """Jupyter's data folder and IPython's folder of the whole run are temporary (the xdist workers and every
+    process the tests start inherit them): servers sign notebooks into ``nbsignatures.db`` there, kernels write
+    their history there, and nbgrader's default exchange cache is there."""
+    if hasattr(config, "workerinput"):
+        return
+    import tempfile
+
+    config._spm_private = tempfile.mkdtemp(prefix="spm-test-home-")
+    os.environ["JUPYTER_DATA_DIR"] = os.path.join(config._spm_private, "jupyter")
+    os.environ["IPYTHONDIR"] = os.path.join(config._spm_private, "ipython")
+
+
+def pytest_unconfigure(config):
+    private = getattr(config, "_spm_private", None)
+    if private:
+        import shutil
+
+        shutil.rmtree(private, ignore_errors=True)
+
+
 def pytest_sessionstart(session):
     if not hasattr(session.config, "workerinput"):
         session.config._spm_checkout = checkout_fingerprint()
+        session.config._spm_home = home_fingerprint()
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -157,6 +205,10 @@ def pytest_sessionfinish(session, exitstatus):
     if changes:
         session.config._spm_changes = changes
         session.exitstatus = 1
+    home_changes = fingerprint_changes(session.config._spm_home, home_fingerprint())
+    if home_changes:
+        session.config._spm_home_changes = home_changes
+        session.exitstatus = 1
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
@@ -166,3 +218,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         for line in changes[:50]:
             terminalreporter.write_line(line)
         terminalreporter.write_line("Tests must work on copies (tmp_path) and never write into the checkout.")
+    changes = getattr(config, "_spm_home_changes", None)
+    if changes:
+        terminalreporter.section("the test suite changed the real home's course folders", red=True)
+        for line in changes[:50]:
+            terminalreporter.write_line(line)
+        if len(changes) > 50:
+            terminalreporter.write_line(f"... and {len(changes) - 50} more")
+        terminalreporter.write_line("Tests must give nbgrader and Jupyter temporary folders (a student's home in "
+                                    "tmp_path, Exchange.cache, JUPYTER_CONFIG_DIR) and never write into the real home.")

@@ -16,8 +16,9 @@ Each submission carries a marker (student and attempt) in an answer and its expe
 :func:`check` verifies that every student's latest submission was collected exactly once, byte for byte (nothing
 lost, mixed up or truncated), that the late flags are right (late exactly when the latest submission came after
 the due date) and that every student was graded with the expected score, or failed with a reason. The test suite
-runs a small class (tests/test_load.py); ``python -m spmcourse.bench --load-class 300`` a large one, with
-timings and peak memory.
+runs a small class (tests/grading/test_load.py); ``python tests/bench.py --load-only --load-class 300`` a large
+one, with timings and peak memory. Every simulated student's home, their exchange cache included, is in ``base``:
+nothing is written into the real home.
 """
 from __future__ import annotations
 
@@ -85,6 +86,9 @@ def _student_action(job: dict) -> dict:
     cfg.CourseDirectory.assignment_id = kit.ASSIGNMENT
     cfg.Exchange.root = job["exchange"]
     cfg.Exchange.assignment_dir = str(home)
+    # nbgrader keeps a copy of each submission in the student's cache, by default in the real home (where the
+    # instructor's Assignment List would show it): each simulated student has a cache in their own home
+    cfg.Exchange.cache = str(home / ".local" / "share" / "jupyter" / "nbgrader_cache")
     cfg.ExchangeSubmit.strict = True
     cd = CourseDirectory(config=cfg)
     auth = Authenticator(config=cfg)
@@ -254,7 +258,7 @@ def summary(result: Result) -> dict:
             "graded": sum(o.ok for o in result.outcomes), **result.timings}
 
 
-if __name__ == "__main__":  # python -m spmcourse.loadtest [size]: one run, its check and summary as JSON
+if __name__ == "__main__":  # python tests/loadtest.py [size]: one run, its check and summary as JSON
     import tempfile
     with tempfile.TemporaryDirectory(prefix="spm-load-") as tmp:
         r = simulate(Path(tmp), int(sys.argv[1]) if len(sys.argv) > 1 else 20)

@@ -9,7 +9,8 @@ plain ``nbgrader generate_feedback``, the formgrader and ``spm grade-cohort``.
 - :class:`HideTestCode`: the source of every autograded test cell becomes one neutral line; of its outputs only
   what the cell printed and, for a failed check, the error's type and message are kept (no traceback frames,
   which quote code, no warnings on stderr, which quote the line that raised them, and no line of the cell's code
-  that the student's code made it print or raise).
+  that the student's code made it print or raise). An answer cell handed in as released shows one line that says
+  it was not answered (:func:`not_answered_outputs`), not the stub's ``NotImplementedError`` traceback.
 - :class:`HideMarkScheme`: removes everything between ``=== BEGIN MARK SCHEME ===`` and ``=== END MARK SCHEME ===``
   (model answers included) unless the instructor sets ``c.HideMarkScheme.show_in_feedback = True``.
 
@@ -84,7 +85,21 @@ class HideTestCode(NbGraderPreprocessor):
             cell.source = f"# Checks for {_question(meta.grade_id)} (code hidden)"
             outputs = (_plain_output(out, code_lines) for out in cell.get("outputs", []))
             cell.outputs = [out for out in outputs if out is not None]
+        elif cell.cell_type == "code" and meta.solution:
+            cell.outputs = not_answered_outputs(cell.get("outputs", []))
         return cell, resources
+
+
+#: What an answer cell submitted as released shows in the feedback, instead of its NotImplementedError traceback.
+NOT_ANSWERED = ("Not answered: this cell was handed in as released (`raise NotImplementedError()`), so its checks "
+                "fail.")
+
+
+def not_answered_outputs(outputs: list) -> list:
+    """An answer cell's outputs, with the released stub's bare ``NotImplementedError`` as the course's one line."""
+    return [{"output_type": "error", "ename": "NotImplementedError", "evalue": "", "traceback": [NOT_ANSWERED]}
+            if out.get("output_type") == "error" and out.get("ename") == "NotImplementedError"
+            and not out.get("evalue") else out for out in outputs]
 
 
 def remove_mark_scheme(text: str) -> tuple[str, bool]:

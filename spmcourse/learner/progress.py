@@ -373,7 +373,7 @@ def show(root: Path = COURSE_ROOT):
 # --- Command line -----------------------------------------------------------------------------------------------
 
 def _progress(args) -> int:
-    print(text_report(module_progress(COURSE_ROOT), review.markdown(COURSE_ROOT, prefix="notebooks/")))
+    print(text_report(module_progress(COURSE_ROOT), review.text(COURSE_ROOT)))
     return 0
 
 

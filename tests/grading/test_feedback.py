@@ -114,6 +114,9 @@ def test_feedback_shows_messages_but_no_test_code_and_no_mark_scheme(graded):
     blank = _feedback(course, "blank")
     assert _leaks(blank, master)["hidden"] == []
     assert "NameError: name 'activity_band' is not defined" in blank
+    # an answer cell handed in as released says so in one line, not with the stub's traceback
+    assert "Not answered: this cell was handed in as released" in blank
+    assert "Traceback" not in blank and "---->" not in blank and "Cell In[" not in blank
 
 
 def test_mark_scheme_is_shown_only_when_the_instructor_turns_it_on(graded):

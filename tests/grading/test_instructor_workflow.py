@@ -158,6 +158,9 @@ def test_the_instructor_guide_works_as_written(make_course, tmp_path):
         outs = dict(zip(["alice", "carol"], pool.map(work_and_submit, ["alice", "carol"])))
     assert "Submitted as: spm-course ps-fixture" in outs["alice"]
     assert "VALIDATION FAILED" in outs["carol"]  # and `nbgrader validate` exited 0 all the same (bash -e)
+    # carol left question 1 as released: validate, run from her home with the guide's student config, says so in
+    # the course's words (the validate_messages extension), not as a NameError traceback
+    assert "mrr: has no value yet" in outs["carol"] and "Traceback" not in outs["carol"], outs["carol"]
     # the due date has whole seconds: the next whole second, so that alice (submitted already) is on time
     due = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=1)).replace(microsecond=0)
     as_instructor("duedate", {"$(date -u -d '+7 days' '+%Y-%m-%d 17:00:00 UTC')":

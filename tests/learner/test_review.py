@@ -53,6 +53,44 @@ def test_weakest_sub_areas_from_quiz_answers_and_grades_with_sections(root):
         in review.markdown(root)
 
 
+def _later_module_question(root: Path) -> None:
+    """A Pricing question of module 11 in the bank: a lesson the learner in these tests has not worked on."""
+    text = (FIXTURE / f"{LESSON}.yml").read_text()
+    text = text.replace('module: "05"', 'module: "11"').replace('id: "05-', 'id: "11-')
+    (root / "spmcourse" / "questions" / "11-orchestrating-services-and-support.yml").write_text(text)
+
+
+def test_questions_not_answered_yet_are_no_weakness(root):
+    # graded after answering only the price question (wrong): the NPV question is still as released
+    selfgrade.record(_attempt(LESSON, {
+        "q1_npv_test": {"kind": "auto", "score": 0.0, "max": 3.0, "unanswered": True},
+        "q6_elasticity_test": {"kind": "auto", "score": 0.0, "max": 2.0}}), root)
+    assert {w.sub_area: (w.got, w.of) for w in review.weakest(root)} == {"Pricing": (0.0, 2.0)}
+
+
+def test_sections_only_in_lessons_the_learner_worked_on(root):
+    _later_module_question(root)
+    quiz.record("05-03", {"A"}, False, root)   # Pricing: wrong
+    weak = review.weakest(root, per_area=5)
+    assert [(w.sub_area, w.sections) for w in weak] == [
+        ("Pricing", [(LESSON, "What are customers willing to pay? The Van Westendorp meter")])]
+    # points lost on the module's assignment: that lesson's Pricing sections, still none of module 11
+    selfgrade.record(_attempt(LESSON, {"q6_elasticity_test": {"kind": "auto", "score": 0.0, "max": 2.0}}), root)
+    sections = review.weakest(root, per_area=5)[0].sections
+    assert sections[0] == (LESSON, "What are customers willing to pay? The Van Westendorp meter")
+    assert {k for k, _ in sections} == {LESSON} and len(sections) == 2
+
+
+def test_the_terminal_gets_plain_text(root):
+    quiz.record("05-03", {"A"}, False, root)
+    text = review.text(root)
+    assert text == ("Where to review (your weakest sub-areas, from your grades and quiz answers):\n"
+                    "- Pricing (0 of 1 points, 0%): revisit\n"
+                    '    "What are customers willing to pay? The Van Westendorp meter" in '
+                    "notebooks/05-business-case-and-pricing.ipynb")
+    assert "**" not in text and "](" not in text
+
+
 def test_progress_lists_the_practice_exam_after_its_module(root):
     rows = progress.module_progress(root)
     keys = [p.key for p in rows]
