@@ -65,6 +65,8 @@ STUDENT_CONFIG.mkdir(parents=True, exist_ok=True)
     "c = get_config()  # noqa\n"
     f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
     f"c.Exchange.root = {str(EXCHANGE)!r}\n"
+    "# Validate says 'not answered yet' for an unanswered question instead of showing a traceback\n"
+    "c.Execute.extra_arguments = ['--InteractiveShellApp.extensions=spmcourse.grading.validate_messages']\n"
     "\n\n"
     "class GradersOnlySubmit(ExchangeSubmit):\n"
     "    \"\"\"Submit as nbgrader does, readable by the author and the graders' group only.\"\"\"\n"

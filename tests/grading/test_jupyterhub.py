@@ -354,6 +354,7 @@ def test_hub_serves_the_course_to_students_and_instructors(hub):
     config = (hub_dir / "jupyter-config" / "nbgrader_config.py").read_text()
     assert "c.CourseDirectory.course_id = 'spm-course'" in config
     assert f"c.Exchange.root = {str(hub_dir / 'exchange')!r}" in config
+    assert "--InteractiveShellApp.extensions=spmcourse.grading.validate_messages" in config  # Validate's messages
     assert (hub_dir / "exchange" / "spm-course" / "outbound" / A / "exercises.ipynb").is_file()
 
     # a student's server sees the released assignment in its Assignment List
