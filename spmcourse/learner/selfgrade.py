@@ -665,7 +665,7 @@ def report(attempt: Attempt, root: Path = COURSE_ROOT, *, link=_code_link, schem
     lines = [f"**{a}: {attempt.auto_score:g} of {attempt.auto_max:g} points** on the auto-graded questions."
              + _written_note(attempt), "", _version_note(attempt)]
     if attempt.sandboxed is False:
-        lines.append(_SANDBOX_OFF)
+        lines += ["", _SANDBOX_OFF]
     lines.append("")
     titles = question_titles(a, root)
     for gid, cell in attempt.cells.items():
@@ -680,7 +680,8 @@ def report(attempt: Attempt, root: Path = COURSE_ROOT, *, link=_code_link, schem
             lines.append(f"- {title}: {score:g}/{top:g} ✓")
         else:
             got = "not graded" if score is None else f"{score:g}/{top:g}"
-            why = ("not answered yet (its answer cell is still as released)" if cell.get("unanswered")
+            why = ("not answered yet (in the saved notebook, its answer cell is still as released)"
+                   if cell.get("unanswered")
                    else check_message(cell.get("message")))
             lines.append(f"- {title}: {got}, lost points" + (f": {why}" if why else ""))
     lines.append("")
