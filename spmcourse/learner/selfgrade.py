@@ -642,10 +642,12 @@ def _written_note(attempt: Attempt) -> str:
     manual = [c for c in attempt.cells.values() if c.get("kind") == "manual"]
     if not attempt.written_max or not manual:
         return ""
-    what = "The written question" if len(manual) == 1 else f"The {len(manual)} written questions"
-    return (f" {what} ({attempt.written_max:g} points) {'is' if len(manual) == 1 else 'are'} not auto-graded: "
-            "once answered, assess your answer yourself with the mark scheme. The feedback page counts them as "
-            f"0, so its total reads {attempt.score or 0:g} / {attempt.max_score:g}.")
+    what = ("The written question ({:g} points) is not auto-graded: once answered, assess your answer yourself "
+            "with the mark scheme" if len(manual) == 1 else
+            f"The {len(manual)} written questions ({{:g}} points) are not auto-graded: once answered, assess your "
+            "answers yourself with the mark schemes").format(attempt.written_max)
+    return (f" {what}. The feedback page counts them as 0, so its total reads {attempt.score or 0:g} / "
+            f"{attempt.max_score:g}.")
 
 
 def _code_link(path: str, text: str) -> str:
@@ -695,7 +697,7 @@ def report(attempt: Attempt, root: Path = COURSE_ROOT, *, link=_code_link, schem
     history = load_history(root).get(a, [])
     top_attempt = best(history)
     if top_attempt is not None and sum(x.graded for x in history) > 1:
-        lines.append(f"\nBest so far: {top_attempt.score_text()} (graded at {when(top_attempt.timestamp)}); "
+        lines.append(f"\nBest so far: {top_attempt.score_text()}, graded at {when(top_attempt.timestamp)}; "
                      f"{len(history)} attempts.")
     scheme_file = feedback_dir(a, root) / "mark-schemes.md"
     answered = [c for c in attempt.cells.values() if c.get("kind") == "manual" and not c.get("unanswered")]
