@@ -14,7 +14,9 @@ plain ``nbgrader generate_feedback``, the formgrader and ``spm grade-cohort``.
   automatic "No response." comment on an untouched answer cell, which the page's contents list as an unlabelled
   "Comment", is dropped: the verdict of the checks below it says "not answered yet" instead.
 - :class:`HideMarkScheme`: removes everything between ``=== BEGIN MARK SCHEME ===`` and ``=== END MARK SCHEME ===``
-  (model answers included) unless the instructor sets ``c.HideMarkScheme.show_in_feedback = True``.
+  (model answers included) unless the instructor sets ``c.HideMarkScheme.show_in_feedback = True``. For a
+  self-study learner (``c.HideMarkScheme.self_study = True``, set by ``spm grade``) it also says at the top why the
+  page's total counts the written questions as 0: nobody grades them but the learner, with the mark schemes.
 
 :func:`install` (called from ``nbgrader_config.py``) also replaces what ``GenerateFeedback`` copies next to the
 HTML: nbgrader copies every other file of the autograded folder with ``shutil.copy``, which follows symbolic links
@@ -134,6 +136,22 @@ class HideMarkScheme(NbGraderPreprocessor):
     show_in_feedback = Bool(
         False, help="Show the mark scheme and model answer of written questions in students' feedback."
     ).tag(config=True)
+    self_study = Bool(
+        False, help="Self-study (spm grade): say at the top that the written questions count 0 in the total."
+    ).tag(config=True)
+
+    def preprocess(self, nb, resources):
+        nb, resources = super().preprocess(nb, resources)
+        written = sum(m.points for m in map(cell_meta, nb.cells) if m.task or (m.grade and m.solution))
+        if self.self_study and written:
+            from nbformat.v4 import new_markdown_cell
+
+            nb.cells.insert(0, new_markdown_cell(
+                f"**About the score above:** it counts the written questions' {written:g} points as 0. Written "
+                "answers are not auto-graded: once you have answered, assess yours with the mark schemes in "
+                "`mark-schemes.md`, beside this page. The progress page shows your points on the auto-graded "
+                "questions only."))
+        return nb, resources
 
     def preprocess_cell(self, cell, resources, cell_index):
         if self.show_in_feedback:

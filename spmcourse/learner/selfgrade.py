@@ -83,6 +83,7 @@ c.CourseDirectory.root = str(_here)
 c.CourseDirectory.db_url = f"sqlite:///{_here / 'gradebook.db'}"
 c.IncludeHeaderFooter.header = str(_here / "source" / "header.ipynb")
 c.Exchange.root = str(_here / "exchange")
+c.HideMarkScheme.self_study = True  # the feedback says why its total counts the written questions as 0
 """)
 
 

@@ -108,6 +108,7 @@ def test_feedback_shows_messages_but_no_test_code_and_no_mark_scheme(graded):
     assert Q4_MESSAGE in text
     assert "Traceback" not in text and "---->" not in text and "Cell In[" not in text
     assert "Written question (5 points)" in text  # the task itself stays, only its mark scheme goes
+    assert "About the score above" not in text  # a note for self-study learners only (spm grade)
     # each verdict is plain: a failed check shows its message, not "visible checks passed" right above it
     assert "# Checks for question 4 (code hidden): failed, the message below says why" in text
     assert "Question 4: visible checks passed." not in text

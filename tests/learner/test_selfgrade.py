@@ -3,6 +3,7 @@ question with the reason for lost points, keep feedback, latest and best, show t
 grading that cannot run as failed (never 0) without modifying anything in the learner's workspace?"""
 from __future__ import annotations
 
+import html
 import json
 from datetime import datetime, timedelta, timezone
 
@@ -42,6 +43,8 @@ def test_grading_scores_each_question_keeps_latest_and_best_and_leaves_the_work_
     assert first.cells["w1_reflect"]["kind"] == "manual"
     feedback = course / first.feedback[0]
     assert feedback.parent == course / "work" / "feedback" / ASSIGNMENT and "q1_total_test" in feedback.read_text()
+    # the page's total (5 / 7) says why it is not the 5 of 5 the learner sees everywhere else
+    assert "counts the written questions' 2 points as 0" in html.unescape(feedback.read_text())
     schemes = (course / "work" / "feedback" / ASSIGNMENT / "mark-schemes.md").read_text()
     assert "visible checks alone can be gamed" in schemes and "nobody sees them" in schemes
     text = selfgrade.report(first, course)
