@@ -1,5 +1,6 @@
-# Two commands: `make lab` (set up and open the course) and `make test` (set up and run the whole suite).
-# Everything lives in .venv inside this folder; nothing is installed into your home folder.
+# A learner needs one command: `make lab` (set up and open the course). Contributors run `make test`, which also
+# installs Debian packages (see system-deps). Everything else lives in .venv inside this folder; nothing is
+# installed into your home folder.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -13,7 +14,7 @@ JOBS   ?= auto
 export PATH := $(abspath $(BIN)):$(PATH)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup update lab instructor test test-fast release clean-notebooks nav data system-deps bench start grade progress grade-cohort
+.PHONY: help setup update lab instructor test test-fast release clean-notebooks nav data system-deps bench start grade progress exam portfolio grade-cohort
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -39,13 +40,13 @@ $(TSTAMP): $(STAMP) requirements-test.txt
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	@touch $@
 
-system-deps:  ## Install the Debian packages the tests need (chromium, bubblewrap, postgresql)
+system-deps:  ## (contributors) apt-get install chromium, bubblewrap, postgresql, nginx-light (root or sudo)
 	@bash tools/install-system-deps.sh
 
-test: $(TSTAMP) system-deps  ## Set up and run the whole test suite
+test: $(TSTAMP) system-deps  ## (contributors) Install the test tools and system-deps, run the whole suite
 	$(BIN)/python -m pytest -n $(JOBS)
 
-test-fast: $(TSTAMP)  ## Run the suite without the browser and slow tests
+test-fast: $(TSTAMP)  ## (contributors) Run the suite without the browser and slow tests
 	$(BIN)/python -m pytest -n $(JOBS) -m "not browser and not slow"
 
 release: $(STAMP)  ## Regenerate release/ from source/ with nbgrader
@@ -74,6 +75,12 @@ grade: $(STAMP)  ## Grade your copy of assignment A against the hidden tests; pr
 
 progress: $(STAMP)  ## Show your progress per module
 	$(BIN)/python -m spmcourse.cli progress
+
+exam: $(STAMP)  ## Draw a fresh practice exam paper: make exam SEED=7 (any whole number)
+	$(BIN)/python -m spmcourse.cli exam $(if $(SEED),--seed $(SEED))
+
+portfolio: $(STAMP)  ## Export your capstone and written answers to work/portfolio.html (NAME="Your Name")
+	$(BIN)/python -m spmcourse.cli portfolio $(if $(NAME),--name "$(NAME)")
 
 # --- Instructor ----------------------------------------------------------------------------------------------
 grade-cohort: $(STAMP)  ## Autograde every collected submission of assignment A (failures never count as 0)

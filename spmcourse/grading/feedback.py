@@ -6,13 +6,19 @@ would reveal every answer), and every task cell's mark scheme with its model ans
 ``c.GenerateFeedback.preprocessors`` (``nbgrader_config.py``), change that for every path that makes feedback:
 plain ``nbgrader generate_feedback``, the formgrader and ``spm grade-cohort``.
 
-- :class:`HideTestCode`: the source of every autograded test cell becomes one neutral line; of its outputs only
-  what the cell printed and, for a failed check, the error's type and message are kept (no traceback frames,
-  which quote code, no warnings on stderr, which quote the line that raised them, and no line of the cell's code
-  that the student's code made it print or raise). An answer cell handed in as released shows one line that says
-  it was not answered (:func:`not_answered_outputs`), not the stub's ``NotImplementedError`` traceback.
+- :class:`HideTestCode`: the source of every autograded test cell becomes one line with its verdict (passed,
+  failed, not answered yet); of its outputs only the error's type and message of a failed check are kept, and
+  what a passing cell printed (no traceback frames, which quote code, no warnings on stderr, which quote the line
+  that raised them, no line of the cell's code that the student's code made it print or raise, and nothing a
+  failed cell printed before failing: "visible checks passed" above an error reads as a contradiction). nbgrader's
+  automatic "No response." comment on an untouched answer cell, which the page's contents list as an unlabelled
+  "Comment", is dropped: the verdict of the checks below it says "not answered yet" instead. An answer cell handed
+  in as released shows one line that says it was not answered (:func:`not_answered_outputs`), not the stub's
+  ``NotImplementedError`` traceback.
 - :class:`HideMarkScheme`: removes everything between ``=== BEGIN MARK SCHEME ===`` and ``=== END MARK SCHEME ===``
-  (model answers included) unless the instructor sets ``c.HideMarkScheme.show_in_feedback = True``.
+  (model answers included) unless the instructor sets ``c.HideMarkScheme.show_in_feedback = True``. For a
+  self-study learner (``c.HideMarkScheme.self_study = True``, set by ``spm grade``) it also says at the top why the
+  page's total counts the written questions as 0: nobody grades them but the learner, with the mark schemes.
 
 :func:`install` (called from ``nbgrader_config.py``) also replaces what ``GenerateFeedback`` copies next to the
 HTML: nbgrader copies every other file of the autograded folder with ``shutil.copy``, which follows symbolic links
@@ -75,18 +81,38 @@ def _plain_output(output, code_lines: set):
     return None  # displayed values: a bare expression in a test cell could be an expected value
 
 
+#: The comment nbgrader's autograder gives an answer cell the student left as released.
+NO_RESPONSE = "No response."
+
+
 class HideTestCode(NbGraderPreprocessor):
-    """Replace each autograded test cell's code with a neutral line and keep only its messages (see module)."""
+    """Replace each autograded test cell's code with its verdict and keep only its messages (see module)."""
+
+    def preprocess(self, nb, resources):
+        self._unanswered = False  # the answer cell above the next test cell was left as released
+        return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, cell_index):
         meta = cell_meta(cell)
-        if cell.cell_type == "code" and meta.grade and not meta.solution:
+        nbgrader = cell.metadata.get("nbgrader", {})
+        if meta.solution:
+            self._unanswered = nbgrader.get("comment") == NO_RESPONSE
+            if self._unanswered:  # GetGrades put it there; the contents would list it as a bare "Comment"
+                nbgrader["comment"] = None
+            if cell.cell_type == "code":
+                cell.outputs = not_answered_outputs(cell.get("outputs", []))
+        elif cell.cell_type == "code" and meta.grade:
             code_lines = {ln.strip() for ln in cell.source.splitlines() if len(ln.strip()) >= 8}
-            cell.source = f"# Checks for {_question(meta.grade_id)} (code hidden)"
-            outputs = (_plain_output(out, code_lines) for out in cell.get("outputs", []))
-            cell.outputs = [out for out in outputs if out is not None]
-        elif cell.cell_type == "code" and meta.solution:
-            cell.outputs = not_answered_outputs(cell.get("outputs", []))
+            outputs = [out for out in (_plain_output(o, code_lines) for o in cell.get("outputs", [])) if out]
+            failed = any(out["output_type"] == "error" for out in outputs)
+            if self._unanswered:
+                verdict = "not answered yet (the answer cell above is as it was released)"
+            else:
+                verdict = "failed, the message below says why" if failed else "passed"
+            cell.source = f"# Checks for {_question(meta.grade_id)} (code hidden): {verdict}"
+            # what a failed cell printed before it failed ("visible checks passed") is not shown
+            cell.outputs = [out for out in outputs if not failed or out.get("name") != "stdout"]
+            self._unanswered = False
         return cell, resources
 
 
@@ -126,6 +152,22 @@ class HideMarkScheme(NbGraderPreprocessor):
     show_in_feedback = Bool(
         False, help="Show the mark scheme and model answer of written questions in students' feedback."
     ).tag(config=True)
+    self_study = Bool(
+        False, help="Self-study (spm grade): say at the top that the written questions count 0 in the total."
+    ).tag(config=True)
+
+    def preprocess(self, nb, resources):
+        nb, resources = super().preprocess(nb, resources)
+        written = sum(m.points for m in map(cell_meta, nb.cells) if m.task or (m.grade and m.solution))
+        if self.self_study and written:
+            from nbformat.v4 import new_markdown_cell
+
+            nb.cells.insert(0, new_markdown_cell(
+                f"**About the score above:** it counts the written questions' {written:g} points as 0. Written "
+                "answers are not auto-graded: once you have answered, assess yours with the mark schemes in "
+                "`mark-schemes.md`, beside this page. The progress page shows your points on the auto-graded "
+                "questions only."))
+        return nb, resources
 
     def preprocess_cell(self, cell, resources, cell_index):
         if self.show_in_feedback:

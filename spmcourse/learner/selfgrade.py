@@ -19,6 +19,12 @@ file is set aside under a dated name.
 
 A grading that fails (a missing notebook, broken JSON, a dead kernel, a time-out) is reported and recorded as
 failed, with its reason and what to do; it never counts as a score of 0.
+
+What is graded is the copy as saved on disk: the report says when it was saved (an open notebook's unsaved changes
+are not in it). The learner's code runs in the bubblewrap sandbox where it starts; elsewhere (macOS, Linux without
+bubblewrap) without it, which the report says and the attempt records: it is the learner's own code, which already
+ran in their own kernel with their own permissions, so there is nothing to protect (docs/sandbox.md). Grading a
+class (``spm grade-cohort``) never does this.
 """
 from __future__ import annotations
 
@@ -77,6 +83,7 @@ c.CourseDirectory.root = str(_here)
 c.CourseDirectory.db_url = f"sqlite:///{_here / 'gradebook.db'}"
 c.IncludeHeaderFooter.header = str(_here / "source" / "header.ipynb")
 c.Exchange.root = str(_here / "exchange")
+c.HideMarkScheme.self_study = True  # the feedback says why its total counts the written questions as 0
 """)
 
 
@@ -330,6 +337,9 @@ class Attempt:
     work_hash: str = ""
     sandboxed: bool | None = None  # whether the learner's code ran in the sandbox; None: not known (or never ran)
     grader: str = ""            # grader_stamp() of the hidden tests it was graded with ("": not known)
+    saved_at: str = ""          # when the graded notebooks were last saved (local ISO time; "": not known)
+    # not recorded: this result was given again because the copy had not changed since (see `grade`)
+    reused: bool = field(default=False, compare=False)
 
     @property
     def graded(self) -> bool:
@@ -354,8 +364,12 @@ _CELL_SHAPE = {"score?": _NUMBER, "max?": _NUMBER, "kind?": "str", "message?": (
 ATTEMPT_SHAPE = {"assignment": "str", "status": "str", "reason": "str", "timestamp": "str", "score": _NUMBER,
                  "max_score": "num", "auto_score": _NUMBER, "auto_max": "num", "written_max": "num",
                  "cells?": {"*": _CELL_SHAPE}, "feedback?": ["str"], "work_hash?": "str",
-                 "sandboxed?": ("bool", None), "grader?": "str"}
-_ATTEMPT_FIELDS = [f.name for f in fields(Attempt)]
+                 "sandboxed?": ("bool", None), "grader?": "str", "saved_at?": "str"}
+_ATTEMPT_FIELDS = [f.name for f in fields(Attempt) if f.name != "reused"]
+
+
+def _stored(attempt: Attempt) -> dict:
+    return {k: v for k, v in asdict(attempt).items() if k in _ATTEMPT_FIELDS}
 
 
 def _graded_have_scores(history: dict) -> str:
@@ -381,7 +395,7 @@ def load_history(root: Path = COURSE_ROOT) -> dict[str, list[Attempt]]:
 def record(attempt: Attempt, root: Path = COURSE_ROOT) -> None:
     """Add ``attempt`` to the history (a damaged history is set aside first, so the attempt is never lost)."""
     raw = _read_history(root)
-    raw.setdefault(attempt.assignment, []).append(asdict(attempt))
+    raw.setdefault(attempt.assignment, []).append(_stored(attempt))
     write_json(state_dir(root) / HISTORY_FILE, raw)
 
 
@@ -390,9 +404,9 @@ def _replace_latest(attempt: Attempt, root: Path) -> None:
     raw = _read_history(root)
     attempts = raw.setdefault(attempt.assignment, [])
     if attempts and attempts[-1].get("timestamp") == attempt.timestamp:
-        attempts[-1] = asdict(attempt)
+        attempts[-1] = _stored(attempt)
     else:  # the history was set aside meanwhile: keep the attempt all the same
-        attempts.append(asdict(attempt))
+        attempts.append(_stored(attempt))
     write_json(state_dir(root) / HISTORY_FILE, raw)
 
 
@@ -405,12 +419,58 @@ def best(attempts: list[Attempt]) -> Attempt | None:
     return max(graded, key=lambda a: (a.auto_score or 0.0, a.timestamp)) if graded else None
 
 
-def _failed(assignment: str, reason: str, root: Path) -> Attempt:
+def _failed(assignment: str, reason: str, root: Path, saved: str = "") -> Attempt:
     return Attempt(assignment, "failed", reason, now(), None, 0.0, None, 0.0, 0.0,
-                   work_hash=work_hash(assignment, root))
+                   work_hash=work_hash(assignment, root), saved_at=saved)
 
 
-def _attempt_from(outcome, assignment: str, root: Path) -> Attempt:
+def saved_at(assignment: str, root: Path = COURSE_ROOT) -> str:
+    """When the learner's notebooks of ``assignment`` were last saved (the newest, local ISO time), or ""."""
+    folder = assignment_dir(assignment, root)
+    times = [(folder / rel).stat().st_mtime for rel in notebook_names(assignment, root) if (folder / rel).is_file()]
+    if not times:
+        return ""
+    return datetime.fromtimestamp(max(times), timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+def when(iso: str, current: datetime | None = None) -> str:
+    """A recorded time as the learner reads it: "03:12 (5 minutes ago)", "4 Dec 03:12 (2 days ago)"."""
+    try:
+        then = datetime.fromisoformat(iso).astimezone()
+    except (TypeError, ValueError):
+        return iso or "an unknown time"
+    current = (current or datetime.now(timezone.utc)).astimezone()
+    minutes = int((current - then).total_seconds() // 60)
+    if minutes < 1:
+        ago = "just now"
+    elif minutes < 120:
+        ago = f"{minutes} minute{'s' * (minutes != 1)} ago"
+    elif minutes < 48 * 60:
+        ago = f"{minutes // 60} hours ago"
+    else:
+        ago = f"{minutes // (24 * 60)} days ago"
+    day = "" if then.date() == current.date() else f"{then.day} {then:%b} "
+    return f"{day}{then:%H:%M} ({ago})"
+
+
+def _learner_sandbox() -> bool:
+    """Whether self-grading uses the sandbox: yes where bubblewrap starts, unless opted out (SPM_UNSANDBOXED=1).
+
+    Elsewhere it grades without: the code is the learner's own and already ran in their kernel with their own
+    permissions, so the sandbox would protect nothing (docs/sandbox.md, "Learners' machines").
+    """
+    from spmcourse.grading import sandbox
+
+    if sandbox.opted_out():
+        return False
+    try:
+        sandbox.ensure_available()
+    except sandbox.SandboxUnavailable:
+        return False
+    return True
+
+
+def _attempt_from(outcome, assignment: str, root: Path, saved: str = "") -> Attempt:
     cells = {gid: dict(c) for gid, c in (outcome.cells or {}).items()}
     written = learner_answers(assignment, root)
     for gid in (unanswered(assignment, root) | {g for g, text in written.items() if not text}) & set(cells):
@@ -425,7 +485,7 @@ def _attempt_from(outcome, assignment: str, root: Path) -> Attempt:
         auto_max=sum(float(c.get("max") or 0.0) for c in auto),
         written_max=sum(float(c.get("max") or 0.0) for c in cells.values() if c.get("kind") == "manual"),
         cells=cells, feedback=feedback, work_hash=work_hash(assignment, root),
-        grader=grader_stamp(assignment, root), sandboxed=outcome.sandboxed)
+        grader=grader_stamp(assignment, root), sandboxed=outcome.sandboxed, saved_at=saved)
 
 
 def unchanged_attempt(assignment: str, root: Path = COURSE_ROOT) -> Attempt | None:
@@ -484,6 +544,7 @@ def grade(name: str, root: Path = COURSE_ROOT, *, timeout: float | None = None, 
     attempt before its feedback HTML is written (its ``feedback`` is empty then; the returned attempt has it).
     """
     from spmcourse import grading  # the grading core; imported here so that `spm start` never needs nbgrader
+    from spmcourse.grading import sandbox
 
     ensure_tools_on_path()
     root = Path(root)
@@ -492,19 +553,18 @@ def grade(name: str, root: Path = COURSE_ROOT, *, timeout: float | None = None, 
         raise CourseError(f"you have not started {assignment} yet: run `make start A={assignment}` "
                           "(or press Start in notebooks/progress.ipynb), answer the questions, then grade.")
     previous = unchanged_attempt(assignment, root)
-    if previous is not None:
-        if announce:
-            announce(f"Your copy of {assignment} has not changed since it was graded ({previous.timestamp}), so "
-                     "that result stands; change an answer and grade again for a new one.")
+    if previous is not None:  # the report says that this result stands (``reused``)
+        previous = replace(previous, reused=True)
         _write_mark_schemes(previous, root)
         if scored:
             scored(previous)
         return previous
     if announce:
         announce(f"Grading your copy of {assignment} against the hidden tests (this takes a few seconds)...")
+    saved = saved_at(assignment, root)
     problem = _unreadable(assignment, root)
     if problem:
-        attempt = _failed(assignment, problem, root)
+        attempt = _failed(assignment, problem, root, saved)
         record(attempt, root)
         return attempt
     course = prepare_course(assignment, root)
@@ -514,15 +574,16 @@ def grade(name: str, root: Path = COURSE_ROOT, *, timeout: float | None = None, 
     def on_scored(outcome) -> None:  # the score first: the feedback HTML takes another second to write
         if outcome.student != STUDENT or not outcome.ok:
             return
-        attempt = _attempt_from(outcome, assignment, root)
+        attempt = _attempt_from(outcome, assignment, root, saved)
         record(attempt, root)
         _write_mark_schemes(attempt, root)
         early.append(attempt)
         if scored:
             scored(attempt)
 
-    outcomes = grading.grade_submissions(course, assignment, [STUDENT], feedback=True, timeout=timeout,
-                                         scored=on_scored)
+    with sandbox.sandboxed(_learner_sandbox()):  # the grading's workers inherit the choice
+        outcomes = grading.grade_submissions(course, assignment, [STUDENT], feedback=True, timeout=timeout,
+                                             scored=on_scored)
     mine = [o for o in outcomes if o.student == STUDENT]
     if early:  # recorded already: add its feedback
         attempt = replace(early[0], feedback=_copy_feedback(mine[0], assignment, root) if mine else [])
@@ -530,9 +591,9 @@ def grade(name: str, root: Path = COURSE_ROOT, *, timeout: float | None = None, 
         return attempt
     if not mine:
         attempt = _failed(assignment, "the grader returned no result for your submission; run the command "
-                                      "again, and report it if it persists.", root)
+                                      "again, and report it if it persists.", root, saved)
     else:
-        attempt = _attempt_from(mine[0], assignment, root)
+        attempt = _attempt_from(mine[0], assignment, root, saved)
     record(attempt, root)  # first: whatever goes wrong afterwards, the attempt is kept
     _write_mark_schemes(attempt, root)
     if scored:
@@ -563,6 +624,33 @@ def check_message(message) -> str:
     return text if len(text) <= 300 else text[:299] + "…"
 
 
+_SAVE_HINT = "Unsaved changes in an open notebook are not included: save it (Ctrl+S) and grade again."
+_SANDBOX_OFF = ("Graded without the sandbox (bubblewrap is not available here, as on macOS, or SPM_UNSANDBOXED=1 "
+                "is set): fine for your own work, which ran with your permissions in your notebook already.")
+
+
+def _version_note(attempt: Attempt) -> str:
+    """Which saved version of the copy the result is for, and that unsaved changes are not in it."""
+    saved = f"as saved at {when(attempt.saved_at)}" if attempt.saved_at else "as saved on disk"
+    if attempt.reused:
+        return (f"Your copy of {attempt.assignment} {saved} has not changed since it was graded at "
+                f"{when(attempt.timestamp)}, so that result stands. {_SAVE_HINT}")
+    return f"Graded your copy {saved}. {_SAVE_HINT}"
+
+
+def _written_note(attempt: Attempt) -> str:
+    """What the written questions' points are, and why the feedback page's total is larger."""
+    manual = [c for c in attempt.cells.values() if c.get("kind") == "manual"]
+    if not attempt.written_max or not manual:
+        return ""
+    what = ("The written question ({:g} points) is not auto-graded: once answered, assess your answer yourself "
+            "with the mark scheme" if len(manual) == 1 else
+            f"The {len(manual)} written questions ({{:g}} points) are not auto-graded: once answered, assess your "
+            "answers yourself with the mark schemes").format(attempt.written_max)
+    return (f" {what}. The feedback page counts them as 0, so its total reads {attempt.score or 0:g} / "
+            f"{attempt.max_score:g}.")
+
+
 def _code_link(path: str, text: str) -> str:
     return f"`{path}`"
 
@@ -577,7 +665,11 @@ def report(attempt: Attempt, root: Path = COURSE_ROOT, *, link=_code_link, schem
     if not attempt.graded:
         return (f"**Grading {a} failed** ({attempt.status}): it is recorded as a failed attempt, not as a score."
                 f"\n\n{attempt.reason}")
-    lines = [f"**{a}: {attempt.auto_score:g} of {attempt.auto_max:g} points** on the auto-graded questions.", ""]
+    lines = [f"**{a}: {attempt.auto_score:g} of {attempt.auto_max:g} points** on the auto-graded questions."
+             + _written_note(attempt), "", _version_note(attempt)]
+    if attempt.sandboxed is False:
+        lines += ["", _SANDBOX_OFF]
+    lines.append("")
     titles = question_titles(a, root)
     for gid, cell in attempt.cells.items():
         title, top = titles.get(gid) or gid, float(cell.get("max") or 0)
@@ -591,7 +683,8 @@ def report(attempt: Attempt, root: Path = COURSE_ROOT, *, link=_code_link, schem
             lines.append(f"- {title}: {score:g}/{top:g} ✓")
         else:
             got = "not graded" if score is None else f"{score:g}/{top:g}"
-            why = ("not answered yet (its answer cell is still as released)" if cell.get("unanswered")
+            why = ("not answered yet (in the saved notebook, its answer cell is still as released)"
+                   if cell.get("unanswered")
                    else check_message(cell.get("message")))
             lines.append(f"- {title}: {got}, lost points" + (f": {why}" if why else ""))
     lines.append("")
@@ -605,7 +698,7 @@ def report(attempt: Attempt, root: Path = COURSE_ROOT, *, link=_code_link, schem
     history = load_history(root).get(a, [])
     top_attempt = best(history)
     if top_attempt is not None and sum(x.graded for x in history) > 1:
-        lines.append(f"\nBest so far: {top_attempt.score_text()} ({top_attempt.timestamp}); "
+        lines.append(f"\nBest so far: {top_attempt.score_text()}, graded at {when(top_attempt.timestamp)}; "
                      f"{len(history)} attempts.")
     scheme_file = feedback_dir(a, root) / "mark-schemes.md"
     answered = [c for c in attempt.cells.values() if c.get("kind") == "manual" and not c.get("unanswered")]

@@ -107,16 +107,25 @@ def test_feedback_shows_messages_but_no_test_code_and_no_mark_scheme(graded):
         assert f"# Checks for question {n} (code hidden)" in text
     assert Q4_MESSAGE in text
     assert "Traceback" not in text and "---->" not in text and "Cell In[" not in text
-    assert "Question 4: visible checks passed." in text  # what the checks printed stays
     assert "Written question (5 points)" in text  # the task itself stays, only its mark scheme goes
+    assert "About the score above" not in text  # a note for self-study learners only (spm grade)
+    # each verdict is plain: a failed check shows its message, not "visible checks passed" right above it
+    assert "# Checks for question 4 (code hidden): failed, the message below says why" in text
+    assert "Question 4: visible checks passed." not in text
+    assert "# Checks for question 1 (code hidden): passed" in text
+    assert "Question 1, item 1: visible checks passed." in text  # what a passing check printed stays
 
-    # the untouched release: every failure still explains itself
+    # the untouched release: every failure still explains itself, and says it was not answered
     blank = _feedback(course, "blank")
     assert _leaks(blank, master)["hidden"] == []
     assert "NameError: name 'activity_band' is not defined" in blank
     # an answer cell handed in as released says so in one line, not with the stub's traceback
     assert "Not answered: this cell was handed in as released" in blank
     assert "Traceback" not in blank and "---->" not in blank and "Cell In[" not in blank
+    assert "# Checks for question 1 (code hidden): not answered yet" in blank
+    # the contents list no bare "Comment" (nbgrader's automatic "No response." on each untouched answer)
+    page = (course / "feedback" / "blank" / A / f"{NB}.html").read_text(encoding="utf-8")
+    assert ">Comment</a>" not in page and "No response." not in page
 
 
 def test_mark_scheme_is_shown_only_when_the_instructor_turns_it_on(graded):
@@ -134,6 +143,8 @@ def test_control_nbgraders_own_feedback_leaks_what_the_course_hides(graded):
     leaks = _leaks(_feedback(course, "wrong-q4", STOCK), master)
     assert len(leaks["hidden"]) > 30 and len(leaks["visible"]) > 20 and leaks["BEGIN HIDDEN TESTS"]
     assert len(leaks["mark scheme"]) == 3
+    _feedback(course, "blank", STOCK)  # and lists a bare "Comment" for every untouched answer
+    assert ">Comment</a>" in (course / "feedback" / "blank" / A / f"{NB}.html").read_text(encoding="utf-8")
 
 
 # --- What generate_feedback copies from the autograded folder --------------------------------------------------

@@ -1,12 +1,14 @@
 """Grading checks the sandbox before it starts (docs/sandbox.md, "Where the sandbox cannot start"): `spm
-grade-cohort` and `spm grade` stop with the fix where bubblewrap cannot run, unless opted out, and every result
-says whether it was sandboxed (the status file, both CSVs, the learner's attempt history).
+grade-cohort` stops with the fix where bubblewrap cannot run, unless opted out; `spm grade` (a learner grading
+their own code) grades without the sandbox there and says so; every result says whether it was sandboxed (the
+status file, both CSVs, the learner's attempt history).
 
 Bubblewrap is made unavailable the way a machine lacks it: a PATH without it.
 """
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 import subprocess
 import sys
@@ -19,7 +21,7 @@ from coursekit import course_template, make_course  # noqa: E402,F401  (pytest f
 from coursekit import LEARNER_ASSIGNMENT, LEARNER_NOTEBOOK as NOTEBOOK, RIGHT, answer  # noqa: E402
 from coursekit import course, learner_template  # noqa: E402,F401  (pytest fixtures)
 
-from spmcourse import grading  # noqa: E402
+from spmcourse import cli, grading  # noqa: E402
 from spmcourse.grading import sandbox  # noqa: E402
 from spmcourse.learner import selfgrade, workspace  # noqa: E402
 
@@ -95,19 +97,36 @@ def test_a_sandboxed_grading_is_recorded_as_sandboxed(make_course):
     assert grading.read_status(course)[A]["ada"]["sandboxed"] is True
 
 
-def test_spm_grade_stops_with_the_fix_and_records_the_opt_out(course, monkeypatch):
+def test_spm_grade_grades_without_the_sandbox_where_bubblewrap_is_missing(course, monkeypatch, capsys):
+    """A learner grades their own code, which already ran in their own kernel: without bubblewrap (macOS, Linux
+    without it) `spm grade` grades all the same, says so in one line and records it; grade-cohort stays strict."""
     workspace.start(LEARNER_ASSIGNMENT, course)
     answer(course / "work" / LEARNER_ASSIGNMENT / NOTEBOOK, RIGHT)
     monkeypatch.setenv("PATH", NO_BWRAP_PATH)
     monkeypatch.delenv(sandbox.BWRAP_ENV, raising=False)
     monkeypatch.delenv(sandbox.OPT_OUT_ENV, raising=False)
+    monkeypatch.setattr(selfgrade, "COURSE_ROOT", course)
 
-    with pytest.raises(sandbox.SandboxUnavailable) as stopped:  # `spm grade` prints it and exits 2
-        selfgrade.grade(LEARNER_ASSIGNMENT, course)
-    assert all(hint in str(stopped.value) for hint in FIX)
-    assert selfgrade.load_history(course).get(LEARNER_ASSIGNMENT, []) == []  # not an attempt
+    assert cli.main(["grade", LEARNER_ASSIGNMENT]) == 0
+    out = capsys.readouterr().out
+    assert "5 of 5 points" in out and "Graded without the sandbox (bubblewrap is not available here" in out, out
+    assert "apt-get" not in out and "sysctl" not in out  # no installation advice for the learner
+    [attempt] = selfgrade.load_history(course)[LEARNER_ASSIGNMENT]
+    assert attempt.graded and attempt.sandboxed is False
+    assert sandbox.OPT_OUT_ENV not in os.environ  # the choice was for that grading only
 
-    monkeypatch.setenv(sandbox.OPT_OUT_ENV, "1")
+    monkeypatch.setenv(sandbox.OPT_OUT_ENV, "1")  # the explicit opt-out is recorded the same way
+    answer(course / "work" / LEARNER_ASSIGNMENT / NOTEBOOK, {"q1_total": "total = 0"})
     attempt = selfgrade.grade(LEARNER_ASSIGNMENT, course)
     assert attempt.graded and attempt.sandboxed is False
-    assert [a.sandboxed for a in selfgrade.load_history(course)[LEARNER_ASSIGNMENT]] == [False]
+    assert [a.sandboxed for a in selfgrade.load_history(course)[LEARNER_ASSIGNMENT]] == [False, False]
+
+
+@needs_bwrap
+def test_spm_grade_uses_the_sandbox_where_it_starts(course, monkeypatch):
+    monkeypatch.delenv(sandbox.OPT_OUT_ENV, raising=False)
+    workspace.start(LEARNER_ASSIGNMENT, course)
+    answer(course / "work" / LEARNER_ASSIGNMENT / NOTEBOOK, RIGHT)
+    attempt = selfgrade.grade(LEARNER_ASSIGNMENT, course)
+    assert attempt.graded and attempt.sandboxed is True
+    assert "without the sandbox" not in selfgrade.report(attempt, course)

@@ -3,7 +3,9 @@ question with the reason for lost points, keep feedback, latest and best, show t
 grading that cannot run as failed (never 0) without modifying anything in the learner's workspace?"""
 from __future__ import annotations
 
+import html
 import json
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -41,6 +43,8 @@ def test_grading_scores_each_question_keeps_latest_and_best_and_leaves_the_work_
     assert first.cells["w1_reflect"]["kind"] == "manual"
     feedback = course / first.feedback[0]
     assert feedback.parent == course / "work" / "feedback" / ASSIGNMENT and "q1_total_test" in feedback.read_text()
+    # the page's total (5 / 7) says why it is not the 5 of 5 the learner sees everywhere else
+    assert "counts the written questions' 2 points as 0" in html.unescape(feedback.read_text())
     schemes = (course / "work" / "feedback" / ASSIGNMENT / "mark-schemes.md").read_text()
     assert "visible checks alone can be gamed" in schemes and "nobody sees them" in schemes
     text = selfgrade.report(first, course)
@@ -200,12 +204,52 @@ def test_grading_an_unchanged_copy_again_gives_the_recorded_result_at_once(start
     answer(copy, RIGHT)
     first = selfgrade.grade(ASSIGNMENT, course)
     assert first.status == "graded" and first.grader, first.reason
-    said = []
-    again = selfgrade.grade(ASSIGNMENT, course, announce=said.append)
-    assert again == first and "has not changed" in said[0]  # no kernel ran: the recorded result
+    again = selfgrade.grade(ASSIGNMENT, course)
+    assert again == first and again.reused  # no kernel ran: the recorded result, and the report says so
+    assert "has not changed since it was graded" in selfgrade.report(again, course)
+    assert "has not changed" not in selfgrade.report(first, course)
+    assert "reused" not in json.loads((course / "work" / ".course" / "grades.json").read_text())[ASSIGNMENT][0]
     assert len(selfgrade.load_history(course)[ASSIGNMENT]) == 1
     answer(copy, {"q2_double": WRONG["q2_double"]})  # a changed answer is graded again
     assert selfgrade.grade(ASSIGNMENT, course).auto_score == 2.0
     answer(copy, RIGHT)  # back to the first answers: graded again, as the latest attempt was of other work
     assert selfgrade.grade(ASSIGNMENT, course).auto_score == 5.0
     assert len(selfgrade.load_history(course)[ASSIGNMENT]) == 3
+
+
+def test_the_result_says_which_saved_version_it_graded_on_the_command_line_and_the_button(started, capsys,
+                                                                                         monkeypatch):
+    """Grading reads the notebook as saved: the result says when that was and that unsaved changes are not in it;
+    pressed again on an unchanged copy, the Grade button says the recorded result stands, as the command does."""
+    course, copy = started
+    answer(copy, RIGHT)
+    saved = datetime.fromtimestamp(copy.stat().st_mtime).astimezone()
+    monkeypatch.setattr(selfgrade, "COURSE_ROOT", course)
+    assert cli.main(["grade", ASSIGNMENT]) == 0
+    out = capsys.readouterr().out
+    assert f"Graded your copy as saved at {saved:%H:%M} (" in out
+    assert "Unsaved changes in an open notebook are not included: save it (Ctrl+S) and grade again." in out
+    assert "has not changed" not in out
+    # the written question's points: what they are, and why the feedback page's total is larger than 5 of 5
+    assert ("The written question (2 points) is not auto-graded: once answered, assess your answer yourself with "
+            "the mark scheme. The feedback page counts them as 0, so its total reads 5 / 7.") in out
+
+    view = progress.build_progress_view(course)
+    view.buttons[f"grade:{ASSIGNMENT}"].click()  # nothing changed since: the recorded result, said so
+    assert f"Your copy of {ASSIGNMENT} as saved at {saved:%H:%M} (" in view.last_report
+    assert "has not changed since it was graded at" in view.last_report and "Ctrl+S" in view.last_report
+    assert cli.main(["grade", ASSIGNMENT]) == 0
+    assert "has not changed since it was graded at" in capsys.readouterr().out
+    assert len(selfgrade.load_history(course)[ASSIGNMENT]) == 1
+
+
+def test_recorded_times_read_as_clock_time_and_age():
+    now = datetime(2026, 12, 5, 3, 17, tzinfo=timezone.utc)
+    local = now.astimezone()
+    assert selfgrade.when((now - timedelta(minutes=5)).isoformat(), now) == \
+        f"{(local - timedelta(minutes=5)):%H:%M} (5 minutes ago)"
+    assert selfgrade.when(now.isoformat(), now).endswith("(just now)")
+    assert selfgrade.when((now - timedelta(minutes=1)).isoformat(), now).endswith("(1 minute ago)")
+    three_days = (local - timedelta(days=3))
+    assert selfgrade.when(three_days.isoformat(), now) == f"{three_days.day} {three_days:%b %H:%M} (3 days ago)"
+    assert selfgrade.when("", now) == "an unknown time"
