@@ -126,7 +126,7 @@ def render(root: Path = COURSE_ROOT, *, name: str = "") -> tuple[str, list[str]]
     capstone_nbs = sorted(capstone_dir.glob("*.ipynb")) if capstone_dir.is_dir() else []
     main = [p for p in capstone_nbs if not re.search(r"\.v\d+\.ipynb$", p.name)]
     if not main:
-        notes.append(f"no capstone yet: run `spm start {CAPSTONE}`, answer it, then export again.")
+        notes.append(f"no capstone yet: run `make start A={CAPSTONE}`, answer it, then export again.")
     for path in main:
         try:
             sections.append(f"<h2>Capstone: should Kestrel launch a care edition?</h2>\n{notebook_html(path)}")
@@ -152,7 +152,7 @@ def render(root: Path = COURSE_ROOT, *, name: str = "") -> tuple[str, list[str]]
         damaged = [n for n in notes if "was left out" in n]
         raise CourseError("there is nothing to export yet: no capstone, own-product notebook or written answer in "
                           f"{workspace.display_path(workspace.workspace(root), root)}. "
-                          + (" ".join(damaged) if damaged else f"Start with `spm start {CAPSTONE}`."))
+                          + (" ".join(damaged) if damaged else f"Start with `make start A={CAPSTONE}`."))
     who = html.escape(name) if name else "Product-management portfolio"
     title = f"{who}: software product management portfolio" if name else who
     page = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">{GENERATOR}'

@@ -87,7 +87,7 @@ def test_a_file_it_did_not_write_is_left_alone(learner, capsys):
 
 def test_an_empty_workspace_says_what_to_do(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("SPM_WORKSPACE", str(tmp_path / "work"))
-    with pytest.raises(CourseError, match="spm start 12-capstone"):
+    with pytest.raises(CourseError, match="make start A=12-capstone"):
         portfolio.export(root=ROOT)
     assert cli.main(["portfolio"]) == 2
     assert not (tmp_path / "work" / "portfolio.html").exists()
