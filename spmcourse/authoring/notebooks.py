@@ -23,7 +23,8 @@ import nbformat  # noqa: E402
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 LANGUAGE_INFO = {"name": "python"}
 _CELL_METADATA_KEPT = ("nbgrader", "tags", "editable", "deletable")
-_NB_METADATA_KEPT = ("kernelspec", "language_info")
+# "spm": the course's own flags, e.g. {"course_page": true} for the welcome and progress pages (labextension)
+_NB_METADATA_KEPT = ("kernelspec", "language_info", "spm")
 
 
 def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
