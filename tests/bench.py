@@ -299,8 +299,9 @@ def grading_benchmark(module, size: int, jobs: int | None = None) -> dict:
         plain_scores = _gradebook_scores(plain, module.key)
         our_scores = _gradebook_scores(ours, module.key)
         bare_scores = _gradebook_scores(bare, module.key)
-        identical = all(s in plain_scores and our_scores.get(s) == plain_scores[s] == bare_scores.get(s)
-                        for s in students)
+        differing = {s: (plain_scores.get(s), our_scores.get(s), bare_scores.get(s)) for s in students
+                     if not (s in plain_scores and our_scores.get(s) == plain_scores[s] == bare_scores.get(s))}
+        identical = not differing
         return {
             "students": len(students),
             "jobs": jobs,
@@ -314,6 +315,7 @@ def grading_benchmark(module, size: int, jobs: int | None = None) -> dict:
             "ours_per_notebook_cpu_s": ours_s * cpus / len(students),
             "overhead": (ours_s * cpus / len(students)) / statistics.mean(raw),
             "identical_scores": identical,
+            "differing_scores": differing,
             "failed": [o.student for o in outcomes if o.status != "graded"],
             "peak_rss_mb": peak.mb,
         }
@@ -415,6 +417,8 @@ def run(smoke: bool = False, class_size: int = 40, jobs: int | None = None, load
     print(f"  raw execution per notebook     {g['raw_per_notebook_s']:8.2f} s   overhead {g['overhead']:.2f}x")
     print(f"  identical scores: {g['identical_scores']}; failed gradings: {g['failed'] or 'none'}; "
           f"peak memory {g['peak_rss_mb']:.0f} MB")
+    for student, (plain, ours, bare) in g["differing_scores"].items():
+        print(f"    {student}: plain nbgrader {plain}, course grader {ours}, without the sandbox {bare}")
     results.update(grading_speedup=g["speedup"], grading_overhead=g["overhead"], peak_rss_mb=g["peak_rss_mb"],
                    identical_scores=g["identical_scores"], sandbox_cost=g["sandbox_cost"])
 
