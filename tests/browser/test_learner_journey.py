@@ -30,6 +30,21 @@ def wait_kernel_idle(page, name: str, timeout=60_000):
            }""", arg=name, timeout=timeout)
 
 
+def open_from_progress(page, link, name: str) -> None:
+    """Click a link the progress page wrote and wait for its notebook's tab. On a loaded machine a click can land
+    while the page's output is being redrawn and do nothing, as a learner would see: then click once more."""
+    for attempt in (1, 2):
+        link.click()
+        try:
+            page.wait_for_function(
+                """(name) => [...document.querySelectorAll('#jp-main-dock-panel .lm-TabBar-tab')]
+                              .some(tab => tab.textContent.includes(name))""", arg=name, timeout=20_000)
+            return
+        except Exception:  # noqa: BLE001 (playwright's TimeoutError)
+            if attempt == 2:
+                raise
+
+
 def wait_open(page, name: str, timeout=60_000):
     """Wait until the notebook ``name`` is the current tab and rendered (for a page that starts no kernel)."""
     page.wait_for_selector(f"{ACTIVE} .jp-Notebook .jp-Cell", timeout=timeout)
@@ -195,7 +210,7 @@ def test_start_validate_and_grade_from_jupyterlab(lab, page):
     assert work_copy.exists(), "Start did not copy the assignment into work/"
 
     # 2. Open the copy, answer, save.
-    link.click()
+    open_from_progress(page, link, course.notebook)
     wait_kernel_idle(page, course.notebook)
     cells = page.locator(f"{ACTIVE} .jp-Notebook .jp-Cell")
     for index, (kind, text) in answers_from_master(course, read(work_copy).cells).items():
