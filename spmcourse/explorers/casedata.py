@@ -253,8 +253,8 @@ def build_dataset_browser(datasets: list[str] | None = None,
         plot_column_summary(result, ax, dataset=name)
         fig.tight_layout()
         display(result["summary"].set_index("statistic").T)
-        plt.show()
-        plt.close(fig)  # outside the inline backend show() keeps the figure; never let them pile up
+        display(fig)  # this figure itself: plt.show() shows whatever pyplot holds open at the time, if anything
+        plt.close(fig)  # never let figures pile up
 
     output = widgets.interactive_output(show, {"name": dataset, "col": column, "nb": n_bins})
     controls = {"dataset": dataset, "column": column, "bins": n_bins}
