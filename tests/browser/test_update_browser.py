@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from coursekit import git
 from spmcourse.learner import workspace
 
 from .conftest import ARTIFACTS, CourseCopy, serve
@@ -28,13 +29,6 @@ from .test_learner_journey import ACTIVE, run_all, wait_kernel_idle
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 SENTENCE = "New in this version: a worked example of the first pricing decision."
-
-
-def git(cwd: Path, *args: str) -> str:
-    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org", GIT_COMMITTER_NAME="t",
-               GIT_COMMITTER_EMAIL="t@example.org")
-    return subprocess.run(["git", "-C", str(cwd), *args], check=True, capture_output=True, text=True,
-                          env=env).stdout
 
 
 def spm_update(course: Path, home: Path) -> subprocess.CompletedProcess:

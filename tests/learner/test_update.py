@@ -11,16 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from coursekit import git
+
 
 LESSON = "notebooks/01-lesson.ipynb"
 OTHER = "notebooks/02-lesson.ipynb"
-
-
-def git(cwd: Path, *args: str) -> str:
-    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org", GIT_COMMITTER_NAME="t",
-               GIT_COMMITTER_EMAIL="t@example.org")
-    return subprocess.run(["git", "-C", str(cwd), *args], check=True, capture_output=True, text=True,
-                          env=env).stdout
 
 
 def notebook(text: str) -> str:
