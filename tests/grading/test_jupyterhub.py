@@ -214,6 +214,12 @@ def hub(tmp_path_factory):
     if not chp or shutil.which("jupyterhub", path=str(Path(sys.executable).parent)) is None:
         pytest.fail("jupyterhub and configurable-http-proxy are test requirements: run `make test` "
                     "(pip install -r requirements-test.txt)")
+    # the hub and the separate-users test both create accounts and lock source/: never side by side
+    with kit.one_at_a_time("unix-accounts", tmp_path_factory):
+        yield from _hub(tmp_path_factory, chp)
+
+
+def _hub(tmp_path_factory, chp):
     # pytest's own temporary folders are private to the test's user: the accounts need a folder they can enter
     base = Path(tempfile.mkdtemp(prefix="spm-hub-")) if ROOT_MODE else tmp_path_factory.mktemp("hub")
     base.chmod(0o755)

@@ -65,9 +65,14 @@ print(json.dumps({name: probe(path, how) for name, (path, how) in targets.items(
 
 
 @pytest.fixture
-def shared_machine(monkeypatch):
+def shared_machine(monkeypatch, tmp_path_factory):
     if os.geteuid() != 0:
         pytest.skip("separate Unix users need root to be created: run the test as root")
+    with kit.one_at_a_time("unix-accounts", tmp_path_factory):  # the hub test creates accounts too
+        yield from _shared_machine(monkeypatch)
+
+
+def _shared_machine(monkeypatch):
     base = Path(tempfile.mkdtemp(prefix="spm-unix-"))
     base.chmod(0o755)
     accounts = Accounts(base, roles=(*STUDENTS, "teacher"))
