@@ -234,11 +234,13 @@ def course_run(course_template, tmp_path_factory, env_for_attacks) -> Graded:
     course = kit.new_course(course_template, tmp_path_factory.mktemp("attacks-course") / "course",
                             cell_timeout=CELL_TIMEOUT)
     submit_all(course)
-    before = outside_state(course)
-    started = time.monotonic()
-    outcomes = {o.student: o for o in grading.grade_submissions(course, A, jobs=2, feedback=True)}
-    seconds = time.monotonic() - started
-    return Graded(course=course, before=before, after=outside_state(course), seconds=seconds,
+    with kit.one_at_a_time(kit.ACCOUNTS_LOCK, tmp_path_factory, shared=True):
+        before = outside_state(course)
+        started = time.monotonic()
+        outcomes = {o.student: o for o in grading.grade_submissions(course, A, jobs=2, feedback=True)}
+        seconds = time.monotonic() - started
+        after = outside_state(course)
+    return Graded(course=course, before=before, after=after, seconds=seconds,
                   leftovers=kit.leftover_processes(), outcomes=outcomes)
 
 
@@ -247,13 +249,15 @@ def nbgrader_run(course_template, tmp_path_factory, env_for_attacks) -> Graded:
     course = kit.new_course(course_template, tmp_path_factory.mktemp("attacks-nbgrader") / "course",
                             cell_timeout=CELL_TIMEOUT)
     submit_all(course)
-    before = outside_state(course)
-    started = time.monotonic()
-    graded = kit.nbgrader(course, "autograde", A, "--force", check=False, timeout=600)
-    feedback = kit.nbgrader(course, "generate_feedback", A, "--force", check=False, timeout=600)
-    seconds = time.monotonic() - started
+    with kit.one_at_a_time(kit.ACCOUNTS_LOCK, tmp_path_factory, shared=True):
+        before = outside_state(course)
+        started = time.monotonic()
+        graded = kit.nbgrader(course, "autograde", A, "--force", check=False, timeout=600)
+        feedback = kit.nbgrader(course, "generate_feedback", A, "--force", check=False, timeout=600)
+        seconds = time.monotonic() - started
+        after = outside_state(course)
     log = "\n".join([graded.stdout, graded.stderr, feedback.stdout, feedback.stderr])
-    return Graded(course=course, before=before, after=outside_state(course), seconds=seconds,
+    return Graded(course=course, before=before, after=after, seconds=seconds,
                   leftovers=kit.leftover_processes(), log=log)
 
 

@@ -215,7 +215,7 @@ def hub(tmp_path_factory):
         pytest.fail("jupyterhub and configurable-http-proxy are test requirements: run `make test` "
                     "(pip install -r requirements-test.txt)")
     # the hub and the separate-users test both create accounts and lock source/: never side by side
-    with kit.one_at_a_time("unix-accounts", tmp_path_factory):
+    with kit.one_at_a_time(kit.ACCOUNTS_LOCK, tmp_path_factory):
         yield from _hub(tmp_path_factory, chp)
 
 

@@ -68,7 +68,7 @@ print(json.dumps({name: probe(path, how) for name, (path, how) in targets.items(
 def shared_machine(monkeypatch, tmp_path_factory):
     if os.geteuid() != 0:
         pytest.skip("separate Unix users need root to be created: run the test as root")
-    with kit.one_at_a_time("unix-accounts", tmp_path_factory):  # the hub test creates accounts too
+    with kit.one_at_a_time(kit.ACCOUNTS_LOCK, tmp_path_factory):  # the hub test creates accounts too
         yield from _shared_machine(monkeypatch)
 
 
