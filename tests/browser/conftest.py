@@ -205,6 +205,36 @@ def page(browser_context, request):
     page.close()
 
 
+def run_command(page, command: str, *, wait: bool = True, timeout_ms: int = 30_000) -> None:
+    """Execute the JupyterLab command ``command`` (as a menu item does) in ``page``.
+
+    ``page.evaluate`` waits for the command's promise with no time limit, and some commands wait on the learner:
+    closing a notebook with unsaved changes waits for the dialog's answer, Run All for every cell. So with
+    ``wait``, the command gets ``timeout_ms`` to finish and a command that has not fails the test with the
+    dialog it shows; without, the command is started and the test goes on (and checks what it does itself).
+    """
+    if not wait:
+        page.evaluate("(command) => { window.jupyterapp.commands.execute(command).catch(() => {}); }", command)
+        return
+    finished = page.evaluate(
+        """([command, ms]) => Promise.race([
+               window.jupyterapp.commands.execute(command).then(() => true),
+               new Promise(done => setTimeout(() => done(false), ms))])""", [command, timeout_ms])
+    if not finished:
+        dialogs = page.locator(".jp-Dialog").all_inner_texts()
+        raise AssertionError(f"JupyterLab's {command} did not finish within {timeout_ms / 1000:.0f} s"
+                             + (f"; it shows a dialog: {dialogs}" if dialogs else ""))
+
+
+def wait_saveable(page, timeout_ms: int = 30_000) -> None:
+    """Wait until the current tab's document has loaded its file's details from the server. Until then
+    JupyterLab's Save finds no ``writable`` flag and answers "Cannot Save: Document is read-only" in a dialog."""
+    page.wait_for_function(
+        """() => { const w = window.jupyterapp.shell.currentWidget;
+                   return !!(w && w.context && w.context.isReady && w.context.contentsModel
+                             && w.context.contentsModel.writable); }""", timeout=timeout_ms)
+
+
 def doc_screenshot(page, name: str, *, clip: dict | None = None, colours: int = 96) -> Path | None:
     """With ``SPM_SCREENSHOTS=1``, save a small palette PNG for the learner guide into ``docs/img/``."""
     if not SCREENSHOTS:

@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from .conftest import serve
+from .conftest import run_command, serve, wait_saveable
 from .test_learner_journey import ACTIVE, sessions, wait_kernel_idle, wait_open
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -63,7 +63,7 @@ def test_learner_lab_opens_the_welcome_page_alone_without_instructor_tooling(lab
 
 def close_current(page) -> list[str]:
     """Close the current tab the way File > Close Tab does; return the texts of any dialog that asks."""
-    page.evaluate("() => window.jupyterapp.commands.execute('application:close')")
+    run_command(page, "application:close", wait=False)  # a dialog that asks would hold the command open
     page.wait_for_timeout(1000)
     return page.locator(".jp-Dialog").all_inner_texts()
 
@@ -79,7 +79,8 @@ def test_progress_page_runs_itself_on_open_and_is_never_saved(lab, page):
     page.wait_for_timeout(1000)
     assert page.locator(f"{TABS}.jp-mod-dirty").count() == 0, "the progress page shows as modified"
     assert page.locator(f"{ACTIVE} .jp-Toolbar .validate-button").is_hidden(), "Validate on the progress page"
-    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")  # even Ctrl+S writes nothing
+    wait_saveable(page)
+    run_command(page, "docmanager:save")  # even Ctrl+S writes nothing
     page.wait_for_timeout(1500)
     assert path.read_bytes() == before, "the progress page was saved with its outputs"
     assert close_current(page) == [], "closing the progress page asks something"
@@ -111,14 +112,15 @@ def test_instructor_lab_has_the_formgrader_and_create_assignment(instructor_lab,
     wait_open(page, "welcome.ipynb")
     welcome = instructor_lab.course.root / "notebooks" / "welcome.ipynb"
     before = welcome.stat().st_mtime_ns
-    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")  # the author's course pages save
+    wait_saveable(page)
+    run_command(page, "docmanager:save")  # the author's course pages save
     page.wait_for_function("() => !document.querySelector('.jp-Dialog')")
     page.wait_for_timeout(1500)
     assert welcome.stat().st_mtime_ns > before, "the instructor could not save the welcome page"
     page.locator("#jp-menu-panel .lm-MenuBar-itemLabel", has_text="Nbgrader").wait_for()
     assert {"nbgrader:open-formgrader", "nbgrader:open-create-assignment"} <= commands(page)
-    page.evaluate("() => window.jupyterapp.commands.execute('nbgrader:open-create-assignment')")
+    run_command(page, "nbgrader:open-create-assignment")
     page.locator("#nbgrader-create_assignemnt").wait_for()
     assert status(instructor_lab, "formgrader") == 200
-    page.evaluate("() => window.jupyterapp.commands.execute('nbgrader:open-formgrader')")
+    run_command(page, "nbgrader:open-formgrader")
     page.frame_locator("iframe").first.get_by_text("Manage Assignments").first.wait_for(timeout=30_000)

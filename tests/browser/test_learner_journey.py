@@ -11,7 +11,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from spmcourse.authoring.notebooks import read
 
-from .conftest import SCREENSHOTS, doc_screenshot
+from .conftest import SCREENSHOTS, doc_screenshot, run_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -96,7 +96,7 @@ def run_all(page, timeout=90_000) -> dict:
     """Run All Cells (the command behind Run → Run All Cells); wait until every code cell ran (or one failed)
     and the kernel is idle. The command is called directly: clicking the menu right after the notebook opened
     sometimes did nothing."""
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    run_command(page, "notebook:run-all-cells", wait=False)  # the wait below has the time limit and the message
     done = f"""() => {{ const s = ({_CELLS_JS})();
                        return s && s.kernel === 'idle' && !s.running && (!s.unexecuted || s.errors.length); }}"""
     try:
