@@ -43,6 +43,7 @@ from pathlib import Path
 import pytest
 
 import coursekit as kit  # noqa: E402
+from coursekit import accounts_turn  # noqa: E402,F401  (pytest fixture)
 
 from spmcourse.grading import kill_tree  # noqa: E402
 
@@ -209,17 +210,11 @@ def _user_python(base: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory):
+def hub(tmp_path_factory, accounts_turn):  # accounts_turn: never beside the separate-users test
     chp = shutil.which("configurable-http-proxy", path=str(Path(sys.executable).parent))
     if not chp or shutil.which("jupyterhub", path=str(Path(sys.executable).parent)) is None:
         pytest.fail("jupyterhub and configurable-http-proxy are test requirements: run `make test` "
                     "(pip install -r requirements-test.txt)")
-    # the hub and the separate-users test both create accounts and lock source/: never side by side
-    with kit.one_at_a_time(kit.ACCOUNTS_LOCK, tmp_path_factory):
-        yield from _hub(tmp_path_factory, chp)
-
-
-def _hub(tmp_path_factory, chp):
     # pytest's own temporary folders are private to the test's user: the accounts need a folder they can enter
     base = Path(tempfile.mkdtemp(prefix="spm-hub-")) if ROOT_MODE else tmp_path_factory.mktemp("hub")
     base.chmod(0o755)

@@ -29,6 +29,7 @@ import nbformat
 import pytest
 
 import coursekit as kit  # noqa: E402
+from coursekit import accounts_turn  # noqa: E402,F401  (pytest fixture)
 
 from test_jupyterhub import DEPLOY, Accounts, _user_python  # noqa: E402  (the hub test's account helpers)
 
@@ -65,14 +66,9 @@ print(json.dumps({name: probe(path, how) for name, (path, how) in targets.items(
 
 
 @pytest.fixture
-def shared_machine(monkeypatch, tmp_path_factory):
+def shared_machine(monkeypatch, accounts_turn):  # accounts_turn: never beside the hub test
     if os.geteuid() != 0:
         pytest.skip("separate Unix users need root to be created: run the test as root")
-    with kit.one_at_a_time(kit.ACCOUNTS_LOCK, tmp_path_factory):  # the hub test creates accounts too
-        yield from _shared_machine(monkeypatch)
-
-
-def _shared_machine(monkeypatch):
     base = Path(tempfile.mkdtemp(prefix="spm-unix-"))
     base.chmod(0o755)
     accounts = Accounts(base, roles=(*STUDENTS, "teacher"))
